@@ -1,0 +1,1 @@
+"""The ``kompas`` command line: thin wrappers that parse, call the public API, format."""

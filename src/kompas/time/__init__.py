@@ -1,0 +1,22 @@
+"""Time scales of GNSS: exact vectorised epochs, leap seconds, weeks per system.
+
+The main type is :class:`Time`; see :mod:`kompas.time.scales` for the relations
+between GPST, GST, BDT, GLONASST, QZSST, IRNSST, UTC and TAI.
+"""
+
+from kompas.time.core import NAT_NS, NS_PER_S, Time
+from kompas.time.leap import gps_minus_utc_s, leap_table, load_leap_seconds_list
+from kompas.time.rinex import parse_rinex_epoch, resolve_gps_week_rollover
+from kompas.time.scales import TimeScale
+
+__all__ = [
+    "Time",
+    "TimeScale",
+    "NAT_NS",
+    "NS_PER_S",
+    "gps_minus_utc_s",
+    "leap_table",
+    "load_leap_seconds_list",
+    "parse_rinex_epoch",
+    "resolve_gps_week_rollover",
+]
