@@ -1,0 +1,1 @@
+"""Readers and writers: RINEX observation/navigation/clock, SP3, SINEX, solutions."""

@@ -1,0 +1,1 @@
+"""Satellite orbits and clocks: broadcast ephemerides and precise products."""
