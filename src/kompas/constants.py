@@ -66,3 +66,18 @@ BDS_WEEK_OFFSET = 1356
 GAL_WEEK_OFFSET = 1024
 SECONDS_PER_WEEK = 604_800
 SECONDS_PER_DAY = 86_400
+
+# --- orbits (appended by kompas.orbits) ---------------------------------------------------
+#: BDS GEO broadcast orbits: the Keplerian position is computed in a frame tilted by
+#: -5 degrees about x, then rotated by omega_e * t_k about z [rad]
+#: (BDS-SIS-ICD-B1I 3.0, 5.2.4.12, user algorithm for GEO satellites).
+BDS_GEO_TILT_RAD = -5.0 * 3.141592653589793 / 180.0
+#: Reference semi-major axis of GPS/QZSS CNAV, A = A_REF + delta_A [m]
+#: (IS-GPS-200N Table 30-I). RINEX 4 already stores sqrt(A) for CNAV records.
+A_REF_GPS_CNAV_M = 26_559_710.0
+#: Reference semi-major axis of BDS-3 CNAV (CNAV1/2/3) for MEO satellites [m]
+#: (BDS-SIS-ICD-B1C 1.0, Table 7-x "A_ref"); RINEX 4 stores sqrt(A) for these records.
+A_REF_BDS_MEO_M = 27_906_100.0
+#: Reference semi-major axis of BDS-3 CNAV for IGSO and GEO satellites [m]
+#: (BDS-SIS-ICD-B1C 1.0, same table).
+A_REF_BDS_IGSO_GEO_M = 42_162_200.0

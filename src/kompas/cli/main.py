@@ -10,7 +10,10 @@ import click
 from kompas import __version__
 
 #: sub-command name → "module:attribute" of its click command (imported on use only)
-_COMMANDS: dict[str, str] = {}
+_COMMANDS: dict[str, str] = {
+    "info": "kompas.cli.info:info",
+    "solve": "kompas.cli.solve:solve_command",
+}
 
 
 class _LazyGroup(click.Group):

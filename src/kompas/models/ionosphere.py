@@ -1,0 +1,219 @@
+"""Broadcast ionosphere models: GPS Klobuchar and BDS (BDS-2/BDS-3 B1I/B3I) Klobuchar.
+
+Both functions return the slant group delay in metres on the requested frequency
+(a positive number to *subtract* from a code pseudorange, add to a carrier phase).
+Everything is vectorised: the geometry arguments broadcast against each other, the
+coefficient arrays ``alpha``/``beta`` have the four polynomial coefficients on their
+last axis and their leading axes broadcast against the geometry (give ``(4,)`` for one
+set, ``(T, 1, 4)`` for one set per epoch over a ``(T, S)`` geometry, ...).
+
+Elements with a negative or non-finite elevation get NaN (the models are undefined
+below the horizon); nothing raises per element.
+
+References
+----------
+IS-GPS-200N (2022), 20.3.3.5.2.5 and Figure 20-4 "Ionospheric model".
+BDS-SIS-ICD-B1I 3.0 (2019), 5.2.4.7 "Ionospheric delay model parameters".
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numpy.typing import ArrayLike, NDArray
+
+from kompas.constants import SPEED_OF_LIGHT_MPS
+
+__all__ = [
+    "FREQ_GPS_L1_HZ",
+    "FREQ_BDS_B1I_HZ",
+    "klobuchar_gps_delay_m",
+    "klobuchar_bds_delay_m",
+]
+
+#: GPS L1 carrier, 154 x 10.23 MHz (IS-GPS-200 3.3.1.1); the Klobuchar delay refers to it.
+FREQ_GPS_L1_HZ = 1575.42e6
+#: BDS B1I carrier (BDS-SIS-ICD-B1I 3.0, 4.2.1); the BDS Klobuchar delay refers to it.
+FREQ_BDS_B1I_HZ = 1561.098e6
+
+#: Night-time constant vertical delay DC = 5 ns (IS-GPS-200 20.3.3.5.2.5; BDS ICD 5.2.4.7).
+_NIGHT_DELAY_S = 5.0e-9
+#: Local time of the delay maximum, 14:00 = 50400 s (both ICDs).
+_PEAK_LOCAL_TIME_S = 50400.0
+#: Minimum model period [s] (IS-GPS-200 20.3.3.5.2.5 "if PER < 72000, PER = 72000";
+#: BDS ICD 5.2.4.7 same floor for A4).
+_MIN_PERIOD_S = 72000.0
+#: BDS only: maximum model period A4 [s] (BDS-SIS-ICD-B1I 3.0, 5.2.4.7, "A4 >= 172800 -> 172800").
+_BDS_MAX_PERIOD_S = 172800.0
+#: BDS thin-shell geometry: Earth radius R = 6378 km, shell height h = 375 km (BDS ICD 5.2.4.7).
+_BDS_EARTH_RADIUS_M = 6378.0e3
+_BDS_SHELL_HEIGHT_M = 375.0e3
+
+
+def _cubic(coeffs: NDArray[np.float64], x: NDArray[np.float64]) -> NDArray[np.float64]:
+    """Sum_{n=0..3} c_n x^n with the coefficients on the last axis of ``coeffs`` (Horner)."""
+    c = np.moveaxis(coeffs, -1, 0)
+    return c[0] + x * (c[1] + x * (c[2] + x * c[3]))
+
+
+def _coefficients(values: ArrayLike, name: str) -> NDArray[np.float64]:
+    arr = np.asarray(values, dtype=np.float64)
+    if arr.ndim == 0 or arr.shape[-1] != 4:
+        raise ValueError(f"{name} must have 4 coefficients on its last axis, got shape {arr.shape}")
+    return arr
+
+
+def klobuchar_gps_delay_m(
+    alpha: ArrayLike,
+    beta: ArrayLike,
+    lat_rad: ArrayLike,
+    lon_rad: ArrayLike,
+    azimuth_rad: ArrayLike,
+    elevation_rad: ArrayLike,
+    gps_tow_s: ArrayLike,
+    frequency_hz: ArrayLike = FREQ_GPS_L1_HZ,
+) -> NDArray[np.float64]:
+    """Slant ionospheric group delay of the GPS broadcast (Klobuchar) model.
+
+    Implements IS-GPS-200N 20.3.3.5.2.5 (Figure 20-4) step by step; the ICD works in
+    semicircles (sc), trigonometric functions take radians (sc x pi):
+
+    * Earth-centred angle: ``psi = 0.0137 / (E + 0.11) - 0.022`` [sc]
+    * pierce-point latitude: ``phi_i = phi_u + psi cos A``, clamped to +/-0.416 sc
+    * pierce-point longitude: ``lam_i = lam_u + psi sin A / cos(phi_i)``
+    * geomagnetic latitude: ``phi_m = phi_i + 0.064 cos(lam_i - 1.617)``
+    * local time: ``t = 4.32e4 lam_i + t_GPS`` reduced to ``0 <= t < 86400`` s
+    * obliquity factor: ``F = 1 + 16 (0.53 - E)^3``
+    * ``AMP = sum alpha_n phi_m^n`` (set to 0 if negative),
+      ``PER = sum beta_n phi_m^n`` (set to 72000 s if smaller)
+    * ``x = 2 pi (t - 50400) / PER``;
+      ``T = F [5e-9 + AMP (1 - x^2/2 + x^4/24)]`` if ``|x| < 1.57`` else ``F 5e-9`` [s]
+
+    The L1 delay is scaled to ``frequency_hz`` by ``(f_L1 / f)^2`` (first-order
+    dispersion, IS-GPS-200 20.3.3.3.3.2).
+
+    Parameters
+    ----------
+    alpha, beta : array_like, shape (..., 4)
+        Broadcast coefficients alpha_0..3 [s, s/sc, s/sc^2, s/sc^3] and beta_0..3
+        [s, s/sc, ...] exactly as in the navigation message / RINEX ``GPSA``/``GPSB``.
+    lat_rad, lon_rad : array_like
+        Receiver geodetic latitude and longitude [rad].
+    azimuth_rad, elevation_rad : array_like
+        Satellite azimuth (from north, clockwise) and elevation [rad].
+    gps_tow_s : array_like
+        GPS time of week (or of day: only its value modulo 86400 s matters) [s].
+    frequency_hz : array_like, optional
+        Carrier frequency the delay is wanted on [Hz]; default GPS L1.
+
+    Returns
+    -------
+    numpy.ndarray
+        Slant group delay [m]; NaN where the elevation is negative or not finite.
+    """
+    a = _coefficients(alpha, "alpha")
+    b = _coefficients(beta, "beta")
+    lat = np.asarray(lat_rad, dtype=np.float64)
+    lon = np.asarray(lon_rad, dtype=np.float64)
+    az = np.asarray(azimuth_rad, dtype=np.float64)
+    el = np.asarray(elevation_rad, dtype=np.float64)
+    tow = np.asarray(gps_tow_s, dtype=np.float64)
+
+    e_sc = el / np.pi
+    psi_sc = 0.0137 / (e_sc + 0.11) - 0.022
+    phi_i = np.clip(lat / np.pi + psi_sc * np.cos(az), -0.416, 0.416)
+    lam_i = lon / np.pi + psi_sc * np.sin(az) / np.cos(phi_i * np.pi)
+    phi_m = phi_i + 0.064 * np.cos((lam_i - 1.617) * np.pi)
+    t_local = np.mod(4.32e4 * lam_i + tow, 86400.0)
+    obliquity = 1.0 + 16.0 * (0.53 - e_sc) ** 3
+
+    amp = np.maximum(_cubic(a, phi_m), 0.0)
+    per = np.maximum(_cubic(b, phi_m), _MIN_PERIOD_S)
+    x = 2.0 * np.pi * (t_local - _PEAK_LOCAL_TIME_S) / per
+    x2 = x * x
+    day = amp * (1.0 - x2 / 2.0 + x2 * x2 / 24.0)
+    vertical_s = _NIGHT_DELAY_S + np.where(np.abs(x) < 1.57, day, 0.0)
+
+    scale = (FREQ_GPS_L1_HZ / np.asarray(frequency_hz, dtype=np.float64)) ** 2
+    delay_m = SPEED_OF_LIGHT_MPS * obliquity * vertical_s * scale
+    return np.where(np.isfinite(el) & (el >= 0.0), delay_m, np.nan)
+
+
+def klobuchar_bds_delay_m(
+    alpha: ArrayLike,
+    beta: ArrayLike,
+    lat_rad: ArrayLike,
+    lon_rad: ArrayLike,
+    azimuth_rad: ArrayLike,
+    elevation_rad: ArrayLike,
+    bdt_sow_s: ArrayLike,
+    frequency_hz: ArrayLike = FREQ_BDS_B1I_HZ,
+) -> NDArray[np.float64]:
+    """Slant ionospheric group delay of the BDS broadcast 8-parameter Klobuchar model.
+
+    Implements BDS-SIS-ICD-B1I 3.0, 5.2.4.7. Differences from GPS: angles in radians,
+    a real thin-shell pierce point (R = 6378 km, h = 375 km), the *geographic* latitude
+    of the pierce point in the polynomials (no geomagnetic conversion), ``|phi_M / pi|``
+    as the polynomial variable, a full cosine instead of its Taylor series, a period
+    clamp on both sides and the obliquity factor of the shell:
+
+    * ``psi = pi/2 - E - arcsin(R / (R + h) cos E)``  (Earth-centred angle)
+    * ``phi_M = arcsin(sin phi_u cos psi + cos phi_u sin psi cos A)``
+    * ``lam_M = lam_u + arcsin(sin psi sin A / cos phi_M)``
+    * ``t = t_E + 43200 lam_M / pi``, reduced to [0, 86400) s, with ``t_E`` the BDT
+      seconds of day of the measurement
+    * ``A2 = sum alpha_n |phi_M / pi|^n`` (0 if negative);
+      ``A4 = sum beta_n |phi_M / pi|^n`` clamped to [72000, 172800] s
+    * ``Iz = 5e-9 + A2 cos(2 pi (t - 50400) / A4)`` if ``|t - 50400| < A4 / 4``
+      else ``5e-9`` [s]
+    * ``I_B1I = Iz / sqrt(1 - (R / (R + h) cos E)^2)``
+
+    The B1I delay is scaled to ``frequency_hz`` by ``(f_B1I / f)^2`` (for B3I the ICD
+    itself gives the factor ``(f_B1I / f_B3I)^2``, 5.2.4.7).
+
+    Parameters
+    ----------
+    alpha, beta : array_like, shape (..., 4)
+        Broadcast alpha_0..3 [s, s/pi, s/pi^2, s/pi^3] and beta_0..3 [s, s/pi, ...] as in
+        the D1/D2 message / RINEX ``BDSA``/``BDSB``.
+    lat_rad, lon_rad : array_like
+        Receiver geodetic latitude and longitude [rad].
+    azimuth_rad, elevation_rad : array_like
+        Satellite azimuth (from north, clockwise) and elevation [rad].
+    bdt_sow_s : array_like
+        BDT seconds of week (or of day: only the value modulo 86400 s matters) [s].
+        Note BDT = GPST - 14 s.
+    frequency_hz : array_like, optional
+        Carrier frequency the delay is wanted on [Hz]; default B1I.
+
+    Returns
+    -------
+    numpy.ndarray
+        Slant group delay [m]; NaN where the elevation is negative or not finite.
+    """
+    a = _coefficients(alpha, "alpha")
+    b = _coefficients(beta, "beta")
+    lat = np.asarray(lat_rad, dtype=np.float64)
+    lon = np.asarray(lon_rad, dtype=np.float64)
+    az = np.asarray(azimuth_rad, dtype=np.float64)
+    el = np.asarray(elevation_rad, dtype=np.float64)
+    t_e = np.mod(np.asarray(bdt_sow_s, dtype=np.float64), 86400.0)
+
+    k = _BDS_EARTH_RADIUS_M / (_BDS_EARTH_RADIUS_M + _BDS_SHELL_HEIGHT_M) * np.cos(el)
+    psi = np.pi / 2.0 - el - np.arcsin(k)
+    sin_phi_m = np.sin(lat) * np.cos(psi) + np.cos(lat) * np.sin(psi) * np.cos(az)
+    phi_m = np.arcsin(np.clip(sin_phi_m, -1.0, 1.0))
+    sin_dlam = np.sin(psi) * np.sin(az) / np.cos(phi_m)
+    lam_m = lon + np.arcsin(np.clip(sin_dlam, -1.0, 1.0))
+    t_local = np.mod(t_e + 43200.0 * lam_m / np.pi, 86400.0)
+
+    u = np.abs(phi_m / np.pi)
+    a2 = np.maximum(_cubic(a, u), 0.0)
+    a4 = np.clip(_cubic(b, u), _MIN_PERIOD_S, _BDS_MAX_PERIOD_S)
+    dt = t_local - _PEAK_LOCAL_TIME_S
+    day = a2 * np.cos(2.0 * np.pi * dt / a4)
+    vertical_s = _NIGHT_DELAY_S + np.where(np.abs(dt) < a4 / 4.0, day, 0.0)
+    obliquity = 1.0 / np.sqrt(1.0 - k * k)
+
+    scale = (FREQ_BDS_B1I_HZ / np.asarray(frequency_hz, dtype=np.float64)) ** 2
+    delay_m = SPEED_OF_LIGHT_MPS * obliquity * vertical_s * scale
+    return np.where(np.isfinite(el) & (el >= 0.0), delay_m, np.nan)

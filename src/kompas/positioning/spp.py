@@ -1,0 +1,566 @@
+"""Multi-GNSS single point positioning, vectorised over epochs.
+
+Pipeline of :func:`solve`:
+
+1. :func:`~kompas.positioning.measurements.select_measurements` picks the code per system.
+2. Satellite states at emission time ``t_tx = t_rx − P/c − dt_sv`` (independent of the
+   receiver clock) for every observed (epoch, satellite) cell at once.
+3. Gauss-Newton iterations of a batched weighted least squares with one receiver clock
+   per system; ionosphere, troposphere, elevation mask and weights are re-evaluated from
+   the current position at each iteration.
+4. RAIM/FDE: chi-square test of the weighted residuals; the satellite with the largest
+   normalised residual is excluded and the failing epochs re-solved, up to
+   ``max_exclusions`` times.
+5. Constellation-level check: a system whose clock deviates from the consensus of the
+   others (e.g. a time-offset jump, a spoofed or broken constellation) is excluded at
+   those epochs, and reported.
+6. Velocity and clock drift from Doppler; DOPs; an ``xarray.Dataset`` of results.
+"""
+
+from __future__ import annotations
+
+import warnings
+from dataclasses import replace
+from typing import Any
+
+import numpy as np
+import xarray as xr
+
+from kompas.constants import SPEED_OF_LIGHT_MPS
+from kompas.errors import KompasError, KompasWarning
+from kompas.frames import WGS84
+from kompas.frames.geodetic import ecef2geodetic
+from kompas.frames.local import ecef2enu, enu2aer
+from kompas.orbits.states import StateStatus
+from kompas.positioning.corrections import (
+    ionosphere_m,
+    omega_e_per_sv,
+    rotate_for_flight_time,
+    troposphere_m,
+)
+from kompas.positioning.lsq import chi2_threshold, dops_from_geometry, wls_step
+from kompas.positioning.measurements import Measurements, select_measurements
+from kompas.positioning.options import CODE_ERROR_FACTOR, SolveOptions
+from kompas.positioning.sources import EphemerisSource, as_source
+from kompas.time import Time
+
+__all__ = ["solve", "SolutionStatus", "ExclusionReason"]
+
+_C = SPEED_OF_LIGHT_MPS
+_NS = 1_000_000_000
+
+
+class SolutionStatus:
+    """Per-epoch status codes of a solution (``status`` variable)."""
+
+    OK = 0
+    #: RAIM could not restore consistency within the allowed exclusions (kept, flagged).
+    CHI2_FAILED = 1
+    #: Fewer usable satellites than unknowns: no solution.
+    TOO_FEW_SATELLITES = 2
+    #: The iteration did not converge: no solution.
+    NOT_CONVERGED = 3
+    NAMES = {0: "ok", 1: "chi-square test failed", 2: "too few satellites", 3: "not converged"}
+
+
+class ExclusionReason:
+    """Per-(epoch, satellite) codes of the ``exclusion`` variable."""
+
+    USED = 0
+    NOT_OBSERVED = 1
+    NO_EPHEMERIS = 2
+    UNHEALTHY = 3
+    BELOW_MASK = 4
+    RAIM = 5
+    CONSTELLATION = 6
+    NO_IONO_MODEL = 7
+    NAMES = {
+        0: "used", 1: "not observed", 2: "no usable ephemeris", 3: "unhealthy",
+        4: "below elevation mask", 5: "excluded by RAIM", 6: "system excluded (inconsistent)",
+        7: "no ionosphere model",
+    }
+
+
+class _Problem:
+    """Arrays of one run (dense (T, S)), shared by the solver stages."""
+
+    def __init__(self, meas: Measurements, t_rx: Time, opts: SolveOptions) -> None:
+        self.meas = meas
+        self.t_rx = t_rx
+        self.opts = opts
+        self.systems = [s for s in opts.systems if s in set(meas.system)]
+        self.sv_sys_index = np.array([self.systems.index(s) for s in meas.system])
+        self.n_sys = len(self.systems)
+        self.elmask_rad = np.full(len(t_rx), np.radians(opts.elmask_deg))
+        # padded per-epoch cell lists: the observed satellites of each epoch first
+        valid = np.isfinite(meas.pseudorange_m)
+        width = max(int(valid.sum(axis=1).max(initial=0)), 1)
+        self.col = np.argsort(~valid, axis=1, kind="stable")[:, :width]
+        self.pad = ~np.take_along_axis(valid, self.col, axis=1)
+        self.sys_index = self.sv_sys_index[self.col]
+        self.omega = omega_e_per_sv(meas.system)[self.col]
+        self.efact = np.array([CODE_ERROR_FACTOR.get(s, 1.0) for s in meas.system])[self.col]
+        self.frequency_hz = meas.frequency_hz[self.col]
+        self.is_bds = (meas.system == "C")[self.col]
+        gps_week, gps_tow = t_rx.to("GPST").week_tow()
+        self.gps_tow_s = gps_tow
+        self.bdt_sow_s = t_rx.to("BDT").week_tow()[1]
+        y, mo, d = (v.astype(np.int64) for v in t_rx.to("UTC").calendar()[:3])
+        jan1 = np.array([np.datetime64(f"{int(yy):04d}-01-01") for yy in np.unique(y)])
+        day = t_rx.to("UTC").datetime64.astype("datetime64[D]")
+        year_start = jan1[np.searchsorted(np.unique(y), y)]
+        self.day_of_year = (day - year_start).astype(float) + 1.0 + t_rx.to(
+            "UTC"
+        ).seconds_of_day() / 86400.0
+
+
+    def cells(self, dense: np.ndarray) -> np.ndarray:
+        """(T, S, ...) satellite-axis array → (T, M, ...) padded cells."""
+        idx = self.col.reshape(self.col.shape + (1,) * (dense.ndim - 2))
+        return np.take_along_axis(dense, idx, axis=1)
+
+    def dense(self, cells: np.ndarray, fill=np.nan) -> np.ndarray:
+        """(T, M, ...) cells → (T, S, ...) with ``fill`` where not observed."""
+        n_t = cells.shape[0]
+        out = np.full((n_t, len(self.meas.sv)) + cells.shape[2:], fill, dtype=cells.dtype)
+        rows = np.broadcast_to(np.arange(n_t)[:, None], self.col.shape)
+        keep = ~self.pad
+        out[rows[keep], self.col[keep]] = cells[keep]
+        return out
+
+
+def _emission_states(src: EphemerisSource, sv: np.ndarray, t_rx_ns: np.ndarray, p: np.ndarray):
+    """Satellite states at emission ``t_rx − P/c − dt_sv`` for every observed cell.
+
+    The states are evaluated once at ``t_rx − P/c`` and moved to the emission instant by
+    the satellite velocity over ``dt_sv`` (≤ 1 ms): the neglected acceleration term is
+    below 1e-6 m. Cells without a velocity are evaluated a second time instead.
+    """
+    ti, si = np.nonzero(np.isfinite(p))
+    t_tx = t_rx_ns[ti] - np.rint(p[ti, si] / _C * _NS).astype(np.int64)
+    sv_c = sv[ti, si]
+    st = src.states(sv_c, t_tx)
+    dts = np.nan_to_num(st.clock_s + st.relativity_s)
+    has_vel = np.isfinite(st.velocity_mps).all(axis=-1)
+    st.position_m = st.position_m - st.velocity_mps * dts[:, None]
+    st.time_ns = st.time_ns - np.rint(dts * _NS).astype(np.int64)
+    redo = ~has_vel & st.ok
+    if redo.any():
+        again = src.states(sv_c[redo], st.time_ns[redo])
+        st.position_m[redo] = again.position_m
+        st.clock_s[redo] = again.clock_s
+        st.relativity_s[redo] = again.relativity_s
+    gd = src.group_delay_s(st, sv_c)
+    return ti, si, st, gd
+
+
+def _scatter(shape, ti, si, values, fill=np.nan, dtype=float):
+    out = np.full(shape + values.shape[1:], fill, dtype=dtype)
+    out[ti, si] = values
+    return out
+
+
+def solve(
+    obs: xr.Dataset,
+    nav: Any,
+    systems: str | None = None,
+    mode: str = "single",
+    *,
+    options: SolveOptions | None = None,
+    approx_position_m: np.ndarray | None = None,
+    **overrides: Any,
+) -> xr.Dataset:
+    """Single point positioning with any mix of systems, every epoch at once.
+
+    Parameters
+    ----------
+    obs : xarray.Dataset
+        Observations from :func:`kompas.read_obs` (dims time, sv).
+    nav : kompas.io.Navigation or a precise-orbit source
+        Broadcast navigation data (or any object with ``states(sv, t)``).
+    systems : str, optional
+        Systems to use (default ``"GREC"`` restricted to those observed).
+    mode : {"single", "iflc"}
+        Single-frequency code, or dual-frequency ionosphere-free.
+    options : SolveOptions, optional
+        All settings; keyword ``overrides`` (e.g. ``elmask_deg=15``) replace fields.
+    approx_position_m : array (3,), optional
+        Starting position; default the observation header's, else the Earth's centre.
+
+    Returns
+    -------
+    xarray.Dataset
+        Dims ``time``, ``sv``, ``system``, ``xyz``; see the variables' ``description``
+        attributes. Epochs without a solution have NaN positions and a ``status``.
+    """
+    opts = options or SolveOptions()
+    changes = dict(overrides)
+    if systems is not None:
+        changes["systems"] = systems.upper()
+    if mode is not None:
+        changes["mode"] = mode
+    opts = replace(opts, **changes)
+    src = as_source(nav)
+    run_warnings: list[str] = []
+
+    channels = src.glonass_channels()
+    meas = select_measurements(obs, opts.systems, opts.mode, opts.signals, channels)
+    src.codes = meas.codes
+    for sys, why in meas.dropped.items():
+        if sys in opts.systems:
+            run_warnings.append(f"system {sys} not used: {why}")
+    t_rx = Time.from_datetime64(obs["time"].values, obs.attrs.get("time_scale", "GPST"))
+    # systems without navigation data are excluded with a warning
+    keep = np.ones(len(meas.sv), bool)
+    for sys in sorted(set(meas.system)):
+        if not src.has_system(sys):
+            keep &= meas.system != sys
+            run_warnings.append(f"system {sys} excluded: no navigation data for it")
+    if not keep.all():
+        meas = _subset(meas, keep)
+    if meas.sv.size == 0:
+        raise KompasError("no satellites left: none of the requested systems has navigation data")
+    src.check_covers(t_rx)
+    prob = _Problem(meas, t_rx, opts)
+    n_t, n_s = meas.pseudorange_m.shape
+
+    n_m = prob.col.shape[1]
+    p_cells = prob.cells(meas.pseudorange_m)
+    ti, mi, st, gd = _emission_states(src, meas.sv[prob.col], t_rx.ns, p_cells)
+    sat = _scatter((n_t, n_m), ti, mi, st.position_m)
+    sat_vel = _scatter((n_t, n_m), ti, mi, st.velocity_mps)
+    dts = _scatter((n_t, n_m), ti, mi, st.clock_s + st.relativity_s - gd)
+    dts_rate = _scatter((n_t, n_m), ti, mi, st.clock_drift_sps)
+    status_c = _scatter((n_t, n_m), ti, mi, st.status.astype(np.int16), fill=-1, dtype=np.int16)
+    sigma_eph = _scatter((n_t, n_m), ti, mi, src.sigma_m(st, meas.sv[prob.col][ti, mi]))
+
+    exclusion_c = np.full((n_t, n_m), ExclusionReason.NOT_OBSERVED, np.int8)
+    exclusion_c[status_c == StateStatus.OK] = ExclusionReason.USED
+    exclusion_c[(status_c >= 0) & (status_c != StateStatus.OK)] = ExclusionReason.NO_EPHEMERIS
+    exclusion_c[status_c == StateStatus.UNHEALTHY] = ExclusionReason.UNHEALTHY
+    p_corr = p_cells + _C * dts  # satellite clock (+rel, group delay) removed
+
+    x0 = _initial_position(obs, approx_position_m)
+    state = np.zeros((n_t, 3 + prob.n_sys))
+    state[:, :3] = x0
+    usable = exclusion_c == ExclusionReason.USED
+    all_rows = np.arange(n_t)
+    sol = _iterate(prob, src, state, all_rows, sat, p_corr, usable, sigma_eph, opts.max_iterations)
+    sol = _lower_mask_where_weak(prob, src, sol, sat, p_corr, usable, sigma_eph)
+    excl_raim = np.zeros((n_t, n_m), bool)
+    if opts.raim:
+        sol = _raim(prob, src, sol, sat, p_corr, usable, sigma_eph, excl_raim)
+    flagged = np.zeros((n_t, prob.n_sys), bool)
+    const_reason = ""
+    if opts.constellation_check and prob.n_sys >= 2:
+        sol, flagged, const_reason = _constellation_check(
+            prob, src, sol, sat, p_corr, usable & ~excl_raim, sigma_eph
+        )
+        if const_reason:
+            run_warnings.append(const_reason)
+    velocity, drift = _velocity(prob, sol, sat, sat_vel, dts_rate)
+    return _assemble(
+        obs, prob, sol, exclusion_c, excl_raim, flagged, velocity, drift, run_warnings, src
+    )
+
+
+def _subset(meas: Measurements, keep: np.ndarray) -> Measurements:
+    return replace(
+        meas,
+        sv=meas.sv[keep],
+        system=meas.system[keep],
+        pseudorange_m=meas.pseudorange_m[:, keep],
+        frequency_hz=meas.frequency_hz[keep],
+        frequency2_hz=meas.frequency2_hz[keep],
+        doppler_hz=meas.doppler_hz[:, keep],
+        cn0_dbhz=meas.cn0_dbhz[:, keep],
+    )
+
+
+def _initial_position(obs: xr.Dataset, given: np.ndarray | None) -> np.ndarray:
+    if given is not None:
+        return np.asarray(given, dtype=float)
+    approx = obs.attrs.get("approx_position_xyz_m")
+    if approx is not None:
+        a = np.asarray(approx, dtype=float)
+        if a.shape == (3,) and np.all(np.isfinite(a)) and 6.0e6 < np.linalg.norm(a) < 7.0e6:
+            return a
+    return np.zeros(3)
+
+
+class _Solution:
+    """Per-epoch unknowns and diagnostics (rows = epochs)."""
+
+    def __init__(self, n_t: int, n_s: int, n_par: int) -> None:
+        self.state = np.full((n_t, n_par), np.nan)
+        self.cov = np.full((n_t, n_par, n_par), np.nan)
+        self.residual = np.full((n_t, n_s), np.nan)
+        self.weight = np.zeros((n_t, n_s))
+        self.used = np.zeros((n_t, n_s), bool)
+        self.elevation = np.full((n_t, n_s), np.nan)
+        self.azimuth = np.full((n_t, n_s), np.nan)
+        self.los_enu = np.full((n_t, n_s, 3), np.nan)
+        self.los = np.full((n_t, n_s, 3), np.nan)
+        self.iono = np.full((n_t, n_s), np.nan)
+        self.tropo = np.full((n_t, n_s), np.nan)
+        self.status = np.full(n_t, SolutionStatus.TOO_FEW_SATELLITES, np.int8)
+        self.wssr = np.full(n_t, np.nan)
+        self.dof = np.zeros(n_t, np.int64)
+
+
+def _iterate(
+    prob: _Problem,
+    src: EphemerisSource,
+    state: np.ndarray,
+    rows: np.ndarray,
+    sat: np.ndarray,
+    p_corr: np.ndarray,
+    usable: np.ndarray,
+    sigma_eph: np.ndarray,
+    max_iter: int,
+    sol: _Solution | None = None,
+) -> _Solution:
+    """Gauss-Newton on the epochs ``rows`` (all solved together); fills ``sol``."""
+    opts = prob.opts
+    n_t, n_s = p_corr.shape
+    if sol is None:
+        sol = _Solution(n_t, n_s, 3 + prob.n_sys)
+    x = state[rows].copy()
+    x[~np.isfinite(x).all(axis=1)] = 0.0  # unsolved before: restart from the Earth's centre
+    sat_r, pc, use0 = sat[rows], p_corr[rows], usable[rows]
+    omega, sys_index = prob.omega[rows], prob.sys_index[rows]
+    atmosphere_at = np.full((len(rows), 3), np.inf)
+    elmask = prob.elmask_rad[rows][:, None]
+    converged = np.zeros(len(rows), bool)
+    iono = np.zeros(pc.shape)
+    tropo = np.zeros(pc.shape)
+    for it in range(max_iter):
+        sat_rot, rng = rotate_for_flight_time(sat_r, x[:, :3], omega)
+        los = (sat_rot - x[:, None, :3]) / rng[..., None]
+        near_surface = np.linalg.norm(x[:, :3], axis=1) > 6.0e6
+        model = rng + np.take_along_axis(x[:, 3:], sys_index, axis=1)
+        # elevation and atmosphere only where the position moved by more than 1 m since
+        # they were last evaluated (their sensitivity is far below 1 mm per metre)
+        redo = np.linalg.norm(x[:, :3] - atmosphere_at, axis=1) > 1.0
+        if it == 0:
+            el = np.full(pc.shape, np.nan)
+            az = np.full(pc.shape, np.nan)
+            enu = np.full(pc.shape + (3,), np.nan)
+        if redo.any():
+            r = np.flatnonzero(redo)
+            lat, lon, h = ecef2geodetic(x[r, :3], WGS84)
+            enu[r] = ecef2enu(sat_rot[r], x[r, None, :3], WGS84)
+            az[r], el[r], _ = enu2aer(enu[r])
+            atmosphere_at[r] = x[r, :3]
+            surf = near_surface[r]
+            if opts.mode == "single" and opts.iono == "broadcast":
+                iono[r] = np.where(
+                    surf[:, None], src.ionosphere_m(prob, rows[r], lat, lon, az[r], el[r]), 0.0
+                )
+            if opts.tropo == "saastamoinen":
+                tropo[r] = np.where(
+                    surf[:, None],
+                    np.nan_to_num(troposphere_m(lat, h, el[r], prob.day_of_year[rows[r]])),
+                    0.0,
+                )
+        res = pc - model - iono - tropo
+        use = use0 & np.isfinite(res)
+        use &= ~near_surface[:, None] | (el >= elmask)
+        w = _weights(prob, el, iono, tropo, sigma_eph[rows], near_surface, rows)
+        w = np.where(use, w, 0.0)
+        step = wls_step(los, sys_index, prob.n_sys, res, w)
+        x = x + step.dx
+        dx_norm = np.linalg.norm(step.dx[:, :3], axis=1)
+        converged = step.solvable & (dx_norm < 1e-4)
+        if converged[step.solvable].all() and it > 0:
+            break
+    # final residuals at the converged state
+    sat_rot, rng = rotate_for_flight_time(sat_r, x[:, :3], omega)
+    res = pc - (rng + np.take_along_axis(x[:, 3:], sys_index, axis=1)) - iono - tropo
+    v = np.where(w > 0, res, np.nan)
+    wssr = np.nansum(w * np.nan_to_num(v) ** 2, axis=1)
+    dof = step.n_used - step.n_params
+    status = np.where(
+        ~step.solvable,
+        SolutionStatus.TOO_FEW_SATELLITES,
+        np.where(converged, SolutionStatus.OK, SolutionStatus.NOT_CONVERGED),
+    )
+    x[status != SolutionStatus.OK] = np.nan
+    sol.state[rows] = x
+    sol.cov[rows] = step.cov
+    sol.residual[rows] = v
+    sol.weight[rows] = w
+    sol.used[rows] = w > 0
+    sol.elevation[rows] = el
+    sol.azimuth[rows] = az
+    sol.los[rows] = los
+    sol.los_enu[rows] = enu / np.linalg.norm(enu, axis=-1, keepdims=True)
+    sol.iono[rows] = np.where(w > 0, iono, np.nan)
+    sol.tropo[rows] = np.where(w > 0, tropo, np.nan)
+    sol.status[rows] = status
+    sol.wssr[rows] = wssr
+    sol.dof[rows] = dof
+    return sol
+
+
+def _lower_mask_where_weak(prob, src, sol, sat, p_corr, usable, sigma_eph) -> _Solution:
+    """Re-solve epochs with too few satellites or PDOP > max_pdop using a lower mask."""
+    opts = prob.opts
+    if opts.fallback_elmask_deg >= opts.elmask_deg:
+        return sol
+    pdop = dops_from_geometry(np.nan_to_num(sol.los_enu), prob.sys_index, prob.n_sys, sol.used)[
+        "pdop"
+    ]
+    weak = (sol.status != SolutionStatus.OK) | ~(pdop <= opts.max_pdop)
+    rows = np.flatnonzero(weak)
+    if rows.size == 0:
+        return sol
+    old_mask = prob.elmask_rad[rows].copy()
+    prob.elmask_rad[rows] = np.radians(opts.fallback_elmask_deg)
+    trial = _Solution(*sol.residual.shape, sol.state.shape[1])
+    _iterate(prob, src, sol.state, rows, sat, p_corr, usable, sigma_eph, opts.max_iterations,
+             trial)
+    new_pdop = dops_from_geometry(
+        np.nan_to_num(trial.los_enu[rows]), prob.sys_index[rows], prob.n_sys, trial.used[rows]
+    )["pdop"]
+    better = (trial.status[rows] == SolutionStatus.OK) & (
+        (sol.status[rows] != SolutionStatus.OK) | (new_pdop < pdop[rows])
+    )
+    take = rows[better]
+    for name in vars(sol):
+        getattr(sol, name)[take] = getattr(trial, name)[take]
+    prob.elmask_rad[rows[~better]] = old_mask[~better]
+    return sol
+
+
+def _weights(prob, el, iono, tropo, sigma_eph, near_surface, rows) -> np.ndarray:
+    """Inverse variances 1/σ² of each cell (error budget in :class:`SolveOptions`)."""
+    opts = prob.opts
+    a, b = opts.code_sigma_m
+    sin_el = np.where(near_surface[:, None], np.sin(np.clip(el, np.radians(1.0), None)), 1.0)
+    fact = prob.efact[rows] * (3.0 if opts.mode == "iflc" else 1.0)
+    var = fact**2 * (a**2 + b**2 / sin_el**2)
+    if opts.cn0_weighting:
+        cn0 = prob.cells(prob.meas.cn0_dbhz)[rows]
+        scale = np.where(np.isfinite(cn0), 10.0 ** (np.clip(45.0 - cn0, 0, None) / 10.0), 1.0)
+        var = var * scale
+    var = var + (opts.iono_model_error * iono) ** 2
+    var = var + (0.3 / (sin_el + 0.1)) ** 2 * (tropo != 0)
+    var = var + np.nan_to_num(sigma_eph) ** 2
+    return 1.0 / var
+
+
+def _raim(prob, src, sol, sat, p_corr, usable, sigma_eph, excl_raim) -> _Solution:
+    """Chi-square test and iterative exclusion of the worst satellite (FDE)."""
+    usable = usable.copy()
+    for _ in range(prob.opts.max_exclusions):
+        thr = chi2_threshold(sol.dof, prob.opts.raim_alpha)
+        failing = (sol.status == SolutionStatus.OK) & (sol.dof >= 1) & (sol.wssr > thr)
+        rows = np.flatnonzero(failing)
+        if rows.size == 0:
+            break
+        norm_res = np.abs(sol.residual[rows]) * np.sqrt(sol.weight[rows])
+        worst = np.nanargmax(np.where(sol.used[rows], norm_res, -np.inf), axis=1)
+        usable[rows, worst] = False
+        excl_raim[rows, worst] = True
+        _iterate(prob, src, sol.state, rows, sat, p_corr, usable, sigma_eph, 6, sol)
+    thr = chi2_threshold(sol.dof, prob.opts.raim_alpha)
+    still = (sol.status == SolutionStatus.OK) & (sol.dof >= 1) & (sol.wssr > thr)
+    sol.status[still] = SolutionStatus.CHI2_FAILED
+    return sol
+
+
+def _constellation_check(prob, src, sol, sat, p_corr, usable, sigma_eph):
+    """Detect a system whose clock jumps away from the consensus of the others.
+
+    Each system's receiver clock minus the reference system's is a constant hardware
+    bias plus the broadcast system-time offset (ns-level): it is stable. Its deviation
+    from the run's median, compared with the median deviation over all systems at that
+    epoch, isolates a single inconsistent system (a time-offset jump, a spoofed or
+    broken constellation). With three or more systems the culprit is excluded at those
+    epochs and the epochs re-solved; with two, both are only flagged.
+    """
+    opts = prob.opts
+    clocks = sol.state[:, 3:]
+    n_t = clocks.shape[0]
+    seen = np.zeros((n_t, prob.n_sys), bool)
+    for k in range(prob.n_sys):
+        seen[:, k] = (sol.used & (prob.sys_index == k)).any(axis=1)
+    ok = sol.status <= SolutionStatus.CHI2_FAILED
+    valid = seen & ok[:, None] & np.isfinite(clocks)
+    ref = 0
+    isb = clocks - clocks[:, [ref]]
+    isb = np.where(valid & valid[:, [ref]], isb, np.nan)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        centre = np.nanmedian(isb, axis=0)
+        dev = isb - centre
+        spread = 1.4826 * np.nanmedian(np.abs(dev), axis=0)
+        consensus = np.nanmedian(dev, axis=1)
+    delta = dev - consensus[:, None]
+    thr = np.maximum(opts.constellation_threshold_m, 8.0 * np.nan_to_num(spread, nan=0.0))
+    flagged = np.abs(np.nan_to_num(delta)) > thr[None, :]
+    n_present = valid.sum(axis=1)
+    # attribution needs a majority: with two systems, flag both, exclude neither
+    two = n_present < 3
+    flagged[two & flagged.any(axis=1)] = valid[two & flagged.any(axis=1)]
+    if not flagged.any():
+        return sol, flagged, ""
+    exclude_rows = np.flatnonzero(flagged.any(axis=1) & ~two)
+    if exclude_rows.size:
+        usable = usable.copy()
+        sys_mask = np.take_along_axis(flagged[exclude_rows], prob.sys_index[exclude_rows], axis=1)
+        usable[exclude_rows] &= ~sys_mask
+        _iterate(prob, src, sol.state, exclude_rows, sat, p_corr, usable, sigma_eph, 6, sol)
+    parts = []
+    times = prob.t_rx.to(prob.t_rx.scale).isoformat(0)
+    for k, sys in enumerate(prob.systems):
+        idx = np.flatnonzero(flagged[:, k])
+        if idx.size:
+            parts.append(
+                f"system {sys} inconsistent with the others at {idx.size} epochs "
+                f"({times[idx[0]]} to {times[idx[-1]]}; clock deviation up to "
+                f"{np.nanmax(np.abs(delta[idx, k])):.1f} m)"
+                + ("; excluded there" if not two[idx].all() else "; flagged only (two systems)")
+            )
+    return sol, flagged, "; ".join(parts)
+
+
+def _velocity(prob, sol, sat, sat_vel, dts_rate):
+    """Receiver velocity and clock drift from Doppler (one drift for all systems)."""
+    meas = prob.meas
+    n_t = sat.shape[0]
+    vel = np.full((n_t, 3), np.nan)
+    drift = np.full(n_t, np.nan)
+    dop = meas.doppler_hz
+    if not np.isfinite(dop).any():
+        return vel, drift
+    lam = _C / prob.frequency_hz
+    rr_obs = -lam * prob.cells(dop)  # RINEX Doppler: positive when approaching
+    e = sol.los
+    use = sol.used & np.isfinite(rr_obs) & np.isfinite(sat_vel).all(axis=-1)
+    rhs = rr_obs - np.einsum("tsi,tsi->ts", e, np.nan_to_num(sat_vel)) + _C * np.nan_to_num(
+        dts_rate
+    )
+    # Earth-rotation (Sagnac) rate term, first order
+    w = np.where(use, sol.weight, 0.0)
+    step = wls_step(e, np.zeros(e.shape[:2], int), 1, np.where(use, rhs, 0.0), w)
+    ok = step.solvable & (sol.status <= SolutionStatus.CHI2_FAILED)
+    vel[ok] = step.dx[ok, :3]
+    drift[ok] = step.dx[ok, 3]
+    return vel, drift
+
+
+def _assemble(obs, prob, sol, exclusion, excl_raim, flagged, velocity, drift, run_warnings, src):
+    from kompas.positioning.solution import build_dataset
+
+    exclusion = exclusion.copy()
+    exclusion[(exclusion == ExclusionReason.USED) & np.isfinite(sol.elevation)
+              & (sol.elevation < prob.elmask_rad[:, None])] = ExclusionReason.BELOW_MASK
+    exclusion[excl_raim] = ExclusionReason.RAIM
+    sys_flag = (np.take_along_axis(flagged, prob.sys_index, axis=1) & ~sol.used
+                & (exclusion == ExclusionReason.USED))
+    exclusion[sys_flag] = ExclusionReason.CONSTELLATION
+    for w in run_warnings:
+        warnings.warn(w, KompasWarning, stacklevel=3)
+    return build_dataset(obs, prob, sol, exclusion, flagged, velocity, drift, run_warnings, src)
