@@ -64,9 +64,7 @@ def data_dir() -> Path:
 def run(python: str, code: str) -> dict:
     env = dict(os.environ, PYTHONPATH=str(REPO / "src"))
     t = time.perf_counter()
-    out = subprocess.run(
-        [python, "-c", code], capture_output=True, text=True, env=env, check=False
-    )
+    out = subprocess.run([python, "-c", code], capture_output=True, text=True, env=env, check=False)
     wall = time.perf_counter() - t
     if out.returncode != 0:
         raise RuntimeError(out.stderr.strip().splitlines()[-1] if out.stderr else "failed")
@@ -118,8 +116,10 @@ def main(argv: list[str] | None = None) -> int:
                 f"process {r['process_s']:.2f} s, peak RSS {r['maxrss_mb']:.0f} MB, "
                 f"{r['epochs']} epochs x {r['sv']} sv, {r['vars']} variables"
             )
-        if args.no_georinex or not Path(GEORINEX_PYTHON).exists():
-            print(f"georinex not run (no interpreter at {GEORINEX_PYTHON})")
+        if args.no_georinex:
+            return 0
+        if not Path(GEORINEX_PYTHON).exists():
+            print(f"georinex not run: no interpreter at {GEORINEX_PYTHON} (set GEORINEX_PYTHON)")
             return 0
         g = run(GEORINEX_PYTHON, _GEORINEX_CASE.format(path=str(cut)))
         k = rows[-1][1]

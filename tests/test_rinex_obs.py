@@ -66,7 +66,7 @@ def test_nist_full_day(data):
     types = ds.attrs["obs_types"]
     checked = 0
     for sv, row in counts.items():
-        for code, n in zip(types[sv[0]], row):
+        for code, n in zip(types[sv[0]], row, strict=False):
             got = int(np.isfinite(ds[code].sel(sv=sv).values).sum())
             assert got == (n or 0), (sv, code)
             checked += 1

@@ -72,6 +72,19 @@ def test_cut_mid_epoch_keeps_complete_epochs_and_warns(tmp_path):
     assert ds.attrs["truncated_epochs"] == 1
 
 
+@pytest.mark.parametrize("header, epoch", [("3", "epoch3"), ("2", "epoch2")])
+def test_cut_inside_the_last_line(tmp_path, header, epoch):
+    make = epoch3 if epoch == "epoch3" else epoch2
+    head = HEADER3 if header == "3" else HEADER2
+    text = head + make(0, ["G01", "R02"]) + make(30, ["G01", "R02"])
+    cut = text.rstrip("\n")[:-3]  # the last record line lost its end (and its newline)
+    with pytest.warns(KompasWarning, match="file ends inside"):
+        ds = read_obs(write(tmp_path, cut))
+    assert ds.sizes["time"] == 1
+    # the same file with its final newline is complete
+    assert read_obs(write(tmp_path, text, "ok.23o"), strict="raise").sizes["time"] == 2
+
+
 def test_malformed_epoch_line_raise_names_file_and_line(tmp_path):
     bad = epoch3(30, ["G01"]).replace("00 00 30", "00 0x 30")
     p = write(tmp_path, HEADER3 + epoch3(0, ["G01"]) + bad + epoch3(59, ["G01"]))
@@ -173,14 +186,7 @@ def test_event_flags_rinex3(tmp_path):
         + h("        1.5000        0.0000        0.0000", "ANTENNA: DELTA H/E/N")
     )
     slip = "> 2023 01 01 00 00 30.0000000  6  1\nG01  20000000.123 7\n"
-    text = (
-        HEADER3
-        + epoch3(0, ["G01"], flag=1)
-        + external
-        + comment
-        + slip
-        + epoch3(30, ["G01"])
-    )
+    text = HEADER3 + epoch3(0, ["G01"], flag=1) + external + comment + slip + epoch3(30, ["G01"])
     ds = read_obs(write(tmp_path, text), strict="raise")
     assert ds.sizes["time"] == 2
     flags = [ev["flag"] for ev in ds.attrs["epoch_flags"]]
@@ -215,8 +221,7 @@ def epoch2(sec: int, sats: list[str], flag: int = 0) -> str:
         lines.append(" " * 32 + ids[i : i + 36] + "\n")
     for i, _ in enumerate(sats):
         lines.append(
-            f" 1{i:02d}298057.858 6  98414080.64743  24033720.416    24033721.351    "
-            "24033719.353\n"
+            f" 1{i:02d}298057.858 6  98414080.64743  24033720.416    24033721.351    24033719.353\n"
         )
         lines.append("        40.000\n")
     return "".join(lines)
@@ -245,8 +250,8 @@ def test_rinex2_truncated_and_malformed(tmp_path):
     with pytest.warns(KompasWarning, match=r"t\.23o:10: file ends inside"):
         ds = read_obs(write(tmp_path, cut))
     assert ds.sizes["time"] == 1
-    bad = HEADER2 + epoch2(0, sats) + epoch2(30, sats).replace("0 30.0", "0 3x.0") + epoch2(
-        45, sats
+    bad = (
+        HEADER2 + epoch2(0, sats) + epoch2(30, sats).replace("0 30.0", "0 3x.0") + epoch2(45, sats)
     )
     with pytest.raises(RinexError, match=r"t\.23o:10: malformed epoch time, expected ' yy mm dd"):
         read_obs(write(tmp_path, bad), strict="raise")

@@ -99,4 +99,4 @@ def test_format_then_parse_f14_3_is_exact(milli):
     # and identical to Python's own decimal parse of the same text
     text = [bytes(r).decode() for r in block]
     np.testing.assert_array_equal(back, [float(t) for t in text])
-    assert all(t == f"{v:14.3f}" for t, v in zip(text, values))
+    assert all(t == f"{v:14.3f}" for t, v in zip(text, values, strict=True))

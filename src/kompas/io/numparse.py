@@ -229,8 +229,8 @@ def format_fixed(values: np.ndarray, width: int, decimals: int) -> tuple[np.ndar
     finite = np.isfinite(v)
     scaled = np.rint(np.abs(np.where(finite, v, 0.0)) * 10.0**decimals)
     ndig = width - 1  # characters available for digits (one for the point)
-    limit = 10.0 ** (ndig - 1)  # keep one column for a sign
-    fits = scaled < limit
+    # all digit columns for positive values, one kept for the sign of negative ones
+    fits = np.where(v < 0, scaled < 10.0 ** (ndig - 1), scaled < 10.0**ndig)
     ok = fits | ~finite
     k = np.where(finite & fits, scaled, 0).astype(np.int64)
     neg = finite & fits & (v < 0) & (k > 0)

@@ -171,6 +171,8 @@ def read_obs(
     buf = pad_buffer(np.frombuffer(data, dtype=np.uint8), _PAD + int(lengths.max(initial=0)))
     header, first_body = _split_header(data, starts, name)
     facts = parse_header(header, name)
+    # without a final newline the last line may have been cut: its epoch is incomplete
+    facts["_last_line_cut"] = not data.endswith(b"\n")
     sel_systems = _system_set(systems)
     code_set = set(codes) if codes is not None else None
     args = (buf, starts, lengths, first_body, facts, sel_systems, _to_ns(start), _to_ns(end), ctx)

@@ -148,7 +148,7 @@ def _parse_glonass_slots(lines: list[str], facts: dict) -> None:
         if i == 0 or (tokens and tokens[0].isdigit()):
             if tokens and tokens[0].isdigit():
                 tokens = tokens[1:]
-        for sv, k in zip(tokens[0::2], tokens[1::2]):
+        for sv, k in zip(tokens[0::2], tokens[1::2], strict=False):
             if len(sv) == 3 and sv[0] == "R":
                 try:
                     facts["glonass_channels"][f"R{int(sv[1:]):02d}"] = int(k)
@@ -165,7 +165,7 @@ def _parse_phase_shift(line: str, facts: dict) -> None:
 
 def _parse_cod_phs_bis(line: str, facts: dict) -> None:
     tokens = line[:60].split()
-    for code, value in zip(tokens[0::2], tokens[1::2]):
+    for code, value in zip(tokens[0::2], tokens[1::2], strict=False):
         facts["glonass_code_phase_bias_m"][code] = _float(value)
 
 

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from kompas.gnss import rinex2_to_rinex3
 from kompas.io.numparse import gather, parse_fixed, parse_indicator, parse_int
 from kompas.io.rinex_obs_core import Body, ReadContext, parse_epoch_fields
 from kompas.io.rinex_obs_header import apply_header_records
@@ -34,57 +35,26 @@ _EPOCH_COLS = {
 }
 _EXPECTED = "' yy mm dd hh mm ss.sssssss  f nnn' + satellite list (RINEX 2 epoch line)"
 
-# RINEX 2 observation code -> RINEX 3 code, per system.  Tracking-mode letters follow the
-# usual conversion practice (RINEX 3.05 section 5.1 / table A23 notes on RINEX 2):
-# GPS L1 C/A = C, P(Y) = W, L2C = X; GLONASS C/A = C, P = P; Galileo / BDS / L5 = X.
-_BAND_ATTR = {
-    "G": {"1": "C", "2": "W", "5": "X"},
-    "R": {"1": "C", "2": "P"},
-    "E": {"1": "X", "5": "X", "6": "X", "7": "X", "8": "X"},
-    "S": {"1": "C", "5": "X"},
-    "J": {"1": "C", "2": "X", "5": "X", "6": "X"},
-    "C": {"1": "I", "2": "I", "6": "I", "7": "I"},
-    "I": {"5": "A", "9": "A"},
-}
-_SPECIAL = {
-    ("G", "P1"): "C1W",
-    ("G", "P2"): "C2W",
-    ("G", "C2"): "C2X",
-    ("R", "P1"): "C1P",
-    ("R", "P2"): "C2P",
-    ("R", "C2"): "C2C",
-    ("R", "C1"): "C1C",
-}
-
-
-def _private_map(sys_char: str, code2: str) -> str | None:
-    key = (sys_char, code2)
-    if key in _SPECIAL:
-        return _SPECIAL[key]
-    if len(code2) != 2 or code2[0] not in "CLDS" or code2[0] == "P":
-        return None
-    attr = _BAND_ATTR.get(sys_char, {}).get(code2[1])
-    return None if attr is None else f"{code2[0]}{code2[1]}{attr}"
-
 
 def rinex2_code_map(sys_char: str, codes2: list[str]) -> list[str]:
-    """RINEX 3 names of the RINEX 2 codes of one system (2-char name kept when unmapped).
+    """RINEX 3 names of the RINEX 2 observation types of one system.
 
-    Uses ``kompas.gnss.rinex2_to_rinex3`` when it exists and gives distinct names, else the
-    private table of this module.
+    The mapping is :func:`kompas.gnss.rinex2_to_rinex3` given the whole header list (it
+    picks the tracking attribute from which codes the file has).  A type without a RINEX 3
+    equivalent for the system (e.g. ``P1`` of Galileo) keeps its 2-character name.
     """
-    mapped = None
-    try:
-        from kompas.gnss import rinex2_to_rinex3  # type: ignore[attr-defined]
-
-        mapped = [rinex2_to_rinex3(sys_char, c) or c for c in codes2]
-        if len(set(mapped)) != len(mapped):
-            mapped = None
-    except Exception:  # not available (yet) or refuses a code: use the private table
-        mapped = None
-    if mapped is None:
-        mapped = [_private_map(sys_char, c) or c for c in codes2]
-    return [str(m) for m in mapped]
+    mapped = []
+    for code in codes2:
+        try:
+            mapped.append(rinex2_to_rinex3(sys_char, code, header_types=codes2))
+        except ValueError:
+            mapped.append(code)
+    if len(set(mapped)) != len(mapped):  # never merge two columns of the file into one
+        seen: set[str] = set()
+        mapped = [
+            m if not (m in seen or seen.add(m)) else c for m, c in zip(mapped, codes2, strict=True)
+        ]
+    return mapped
 
 
 def _candidates(blk: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -136,7 +106,7 @@ def _walk(buf, bs, bl, first, facts, ctx):
                 continue
             nsl = max(1, -(-n // 12))
             end = i + nsl + n * nlps
-            if end > n_lines:
+            if end > n_lines or (end == n_lines and n and facts.get("_last_line_cut")):
                 ctx.truncated(
                     first + i + 1,
                     f"file ends inside the epoch starting here ({n} satellites announced); "
@@ -209,7 +179,9 @@ def parse_body_v2(
                 "flag": 6,
                 "line": first + int(e_line[k]) + 1,
                 "time": str(np.datetime64(int(ns[k]), "ns")) if ok_time[k] else None,
-                "cycle_slip_sv": [f"{chr(s)}{p:02d}" for s, p in zip(sysc[sel], prn[sel])],
+                "cycle_slip_sv": [
+                    f"{chr(s)}{p:02d}" for s, p in zip(sysc[sel], prn[sel], strict=True)
+                ],
             }
         )
     for k in np.flatnonzero(e_flag == 1):
@@ -246,7 +218,7 @@ def parse_body_v2(
         for s in present:
             mapped = rinex2_code_map(s, codes2)
             table[s] = mapped
-            names2.update(dict(zip(mapped, codes2)))
+            names2.update(dict(zip(mapped, codes2, strict=True)))
         tables.append(table)
     facts["obs_types"] = tables[-1]
     facts["_rinex2_names"] = names2

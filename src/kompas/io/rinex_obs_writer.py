@@ -76,7 +76,9 @@ def _header(ds: xr.Dataset, version: str, codes: dict, times: np.ndarray) -> str
     for key, label in (("marker_number", "MARKER NUMBER"), ("marker_type", "MARKER TYPE")):
         if a.get(key):
             lines.append(_hline(a[key], label))
-    lines.append(_hline(f"{a.get('observer', ''):<20}{a.get('agency', ''):<40}", "OBSERVER / AGENCY"))
+    lines.append(
+        _hline(f"{a.get('observer', ''):<20}{a.get('agency', ''):<40}", "OBSERVER / AGENCY")
+    )
     rec = f"{a.get('receiver_number', ''):<20}{a.get('receiver_type', ''):<20}"
     lines.append(_hline(rec + f"{a.get('receiver_version', ''):<20}", "REC # / TYPE / VERS"))
     ant = f"{a.get('antenna_number', ''):<20}{a.get('antenna_type', ''):<20}"
@@ -89,7 +91,9 @@ def _header(ds: xr.Dataset, version: str, codes: dict, times: np.ndarray) -> str
         cs = codes[s]
         for i in range(0, len(cs), 13):
             head = f"{s}  {len(cs):3d}" if i == 0 else " " * 6
-            lines.append(_hline(head + "".join(f" {c}" for c in cs[i : i + 13]), "SYS / # / OBS TYPES"))
+            lines.append(
+                _hline(head + "".join(f" {c}" for c in cs[i : i + 13]), "SYS / # / OBS TYPES")
+            )
     if a.get("signal_strength_unit"):
         lines.append(_hline(a["signal_strength_unit"], "SIGNAL STRENGTH UNIT"))
     if a.get("interval_s") is not None:
@@ -98,7 +102,9 @@ def _header(ds: xr.Dataset, version: str, codes: dict, times: np.ndarray) -> str
     for t, label in ((times[0], "TIME OF FIRST OBS"), (times[-1], "TIME OF LAST OBS")):
         lines.append(_hline(_calendar_text(t) + f"     {tsys:<3}", label))
     for key, shift in (a.get("phase_shifts") or {}).items():
-        lines.append(_hline(f"{key:<5} {_f(shift, 8, 5) if shift is not None else ''}", "SYS / PHASE SHIFT"))
+        lines.append(
+            _hline(f"{key:<5} {_f(shift, 8, 5) if shift is not None else ''}", "SYS / PHASE SHIFT")
+        )
     lines += _glonass_lines(a)
     if a.get("receiver_clock_offset_applied") is not None:
         lines.append(_hline(f"{int(a['receiver_clock_offset_applied']):6d}", "RCV CLOCK OFFS APPL"))

@@ -30,7 +30,9 @@ def _ok(sol: xr.Dataset) -> np.ndarray:
     return np.isfinite(sol["position_ecef_m"].values).all(axis=1)
 
 
-def write_pos(sol: xr.Dataset, path: str | os.PathLike, kind: str = "xyz", source: str = "") -> None:
+def write_pos(
+    sol: xr.Dataset, path: str | os.PathLike, kind: str = "xyz", source: str = ""
+) -> None:
     """RTKLIB-compatible solution file (``kind`` ``"xyz"`` or ``"llh"``)."""
     t = _times(sol)
     scale = t.scale.value
@@ -68,8 +70,7 @@ def write_pos(sol: xr.Dataset, path: str | os.PathLike, kind: str = "xyz", sourc
         raise ValueError(f"kind must be 'xyz' or 'llh', not {kind!r}")
     for i in np.flatnonzero(ok):
         stamp = (
-            f"{y[i]:04d}/{mo[i]:02d}/{d[i]:02d} {h[i]:02d}:{mi[i]:02d}:"
-            f"{s[i] + ns[i] / 1e9:06.3f}"
+            f"{y[i]:04d}/{mo[i]:02d}/{d[i]:02d} {h[i]:02d}:{mi[i]:02d}:{s[i] + ns[i] / 1e9:06.3f}"
         )
         e, n, u = sig[i]
         if kind == "xyz":
@@ -145,7 +146,9 @@ def write_csv(sol: xr.Dataset, path: str | os.PathLike) -> None:
     for j, c in enumerate("xyz"):
         df[f"{c}_m"] = sol["position_ecef_m"].values[:, j]
     df["lat_deg"], df["lon_deg"], df["height_m"] = (
-        sol["lat_deg"].values, sol["lon_deg"].values, sol["height_m"].values
+        sol["lat_deg"].values,
+        sol["lon_deg"].values,
+        sol["height_m"].values,
     )
     for j, c in enumerate("xyz"):
         df[f"v{c}_mps"] = sol["velocity_ecef_mps"].values[:, j]
@@ -200,7 +203,9 @@ FORMATS = {
 }
 
 
-def write_solution(sol: xr.Dataset, path: str | os.PathLike, fmt: str = "pos-xyz", source: str = "") -> None:
+def write_solution(
+    sol: xr.Dataset, path: str | os.PathLike, fmt: str = "pos-xyz", source: str = ""
+) -> None:
     """Write a solution in one of :data:`FORMATS`."""
     try:
         writer = FORMATS[fmt]

@@ -91,6 +91,7 @@ def build_dataset(obs, prob, sol, exclusion, flagged, velocity, drift, run_warni
             "epochs": int(len(time)),
             "epochs_solved": int(ok.sum()),
             "marker_name": obs.attrs.get("marker_name", ""),
+            "glonass_ifb_m": {int(k): round(v, 4) for k, v in sorted(prob.glonass_ifb.items())},
         },
     )
     ds["clock_m"].attrs["description"] = "receiver clock per system, metres (c·dt)"

@@ -92,6 +92,7 @@ class _Problem:
         self.sv_sys_index = np.array([self.systems.index(s) for s in meas.system])
         self.n_sys = len(self.systems)
         self.elmask_rad = np.full(len(t_rx), np.radians(opts.elmask_deg))
+        self.glonass_ifb: dict[int, float] = {}
         # padded per-epoch cell lists: the observed satellites of each epoch first
         valid = np.isfinite(meas.pseudorange_m)
         width = max(int(valid.sum(axis=1).max(initial=0)), 1)
@@ -247,6 +248,16 @@ def solve(
     all_rows = np.arange(n_t)
     sol = _iterate(prob, src, state, all_rows, sat, p_corr, usable, sigma_eph, opts.max_iterations)
     sol = _lower_mask_where_weak(prob, src, sol, sat, p_corr, usable, sigma_eph)
+    ifb: dict[int, float] = {}
+    if opts.glonass_ifb == "channel" and "R" in prob.systems:
+        for _ in range(2):  # the fit absorbs part of each bias: a second pass recovers it
+            more, p_corr = _glonass_ifb(prob, sol, p_corr, channels)
+            if not more:
+                break
+            ifb = {c: ifb.get(c, 0.0) + more.get(c, 0.0) for c in set(ifb) | set(more)}
+            sol = _iterate(prob, src, sol.state, all_rows, sat, p_corr, usable, sigma_eph,
+                           opts.max_iterations)
+    prob.glonass_ifb = ifb
     excl_raim = np.zeros((n_t, n_m), bool)
     if opts.raim:
         sol = _raim(prob, src, sol, sat, p_corr, usable, sigma_eph, excl_raim)
@@ -403,6 +414,39 @@ def _iterate(
     return sol
 
 
+def _glonass_ifb(prob, sol, p_corr, channels) -> tuple[dict[int, float], np.ndarray]:
+    """Per-channel GLONASS inter-frequency code bias from the run's post-fit residuals.
+
+    Returns ``{k: bias_m}`` (zero weighted mean over channels) and the pseudoranges with
+    the biases removed. Channels seen in fewer than 30 epochs are left alone.
+    """
+    sv = prob.meas.sv[prob.col]
+    k_sv = np.array([channels.get(s, 99) if s.startswith("R") else 99 for s in prob.meas.sv])
+    k = k_sv[prob.col]
+    ok_rows = (sol.status == SolutionStatus.OK)[:, None]
+    cell = sol.used & ok_rows & (k != 99) & np.isfinite(sol.residual)
+    if cell.sum() < 30:
+        return {}, p_corr
+    chans, counts = np.unique(k[cell], return_counts=True)
+    r = sol.residual[cell]
+    kk = k[cell]
+    bias = {}
+    for c, n in zip(chans, counts):  # a loop over at most 14 channels
+        if n >= 30:
+            bias[int(c)] = float(np.median(r[kk == c]))  # robust to the odd outlier
+    if not bias:
+        return {}, p_corr
+    # zero mean over the observations, so the GLONASS receiver clock is not shifted
+    mean = float(np.sum([bias[c] * n for c, n in zip(chans, counts) if int(c) in bias])
+                 / np.sum([n for c, n in zip(chans, counts) if int(c) in bias]))
+    bias = {c: b - mean for c, b in bias.items()}
+    corr = np.zeros(p_corr.shape)
+    for c, b in bias.items():
+        corr[k == c] = b
+    del sv
+    return bias, p_corr - corr
+
+
 def _lower_mask_where_weak(prob, src, sol, sat, p_corr, usable, sigma_eph) -> _Solution:
     """Re-solve epochs with too few satellites or PDOP > max_pdop using a lower mask."""
     opts = prob.opts
@@ -451,19 +495,35 @@ def _weights(prob, el, iono, tropo, sigma_eph, near_surface, rows) -> np.ndarray
 
 
 def _raim(prob, src, sol, sat, p_corr, usable, sigma_eph, excl_raim) -> _Solution:
-    """Chi-square test and iterative exclusion of the worst satellite (FDE)."""
+    """Chi-square test and iterative exclusion of the worst satellite (FDE).
+
+    An exclusion is only tried while at least two redundant observations remain (so the
+    test stays meaningful afterwards), and kept only when it lowers the test statistic
+    relative to its threshold; otherwise the epoch is restored and flagged.
+    """
     usable = usable.copy()
+    active = np.ones(len(sol.status), bool)
     for _ in range(prob.opts.max_exclusions):
         thr = chi2_threshold(sol.dof, prob.opts.raim_alpha)
-        failing = (sol.status == SolutionStatus.OK) & (sol.dof >= 1) & (sol.wssr > thr)
+        failing = active & (sol.status == SolutionStatus.OK) & (sol.dof >= 2) & (sol.wssr > thr)
         rows = np.flatnonzero(failing)
         if rows.size == 0:
             break
+        before = {name: getattr(sol, name)[rows].copy() for name in vars(sol)}
+        ratio_before = sol.wssr[rows] / thr[rows]
         norm_res = np.abs(sol.residual[rows]) * np.sqrt(sol.weight[rows])
         worst = np.nanargmax(np.where(sol.used[rows], norm_res, -np.inf), axis=1)
         usable[rows, worst] = False
-        excl_raim[rows, worst] = True
         _iterate(prob, src, sol.state, rows, sat, p_corr, usable, sigma_eph, 6, sol)
+        thr_after = chi2_threshold(sol.dof[rows], prob.opts.raim_alpha)
+        better = (sol.status[rows] == SolutionStatus.OK) & (sol.wssr[rows] / thr_after < ratio_before)
+        excl_raim[rows[better], worst[better]] = True
+        undo = rows[~better]
+        if undo.size:
+            for name, values in before.items():
+                getattr(sol, name)[undo] = values[~better]
+            usable[undo, worst[~better]] = True
+            active[undo] = False
     thr = chi2_threshold(sol.dof, prob.opts.raim_alpha)
     still = (sol.status == SolutionStatus.OK) & (sol.dof >= 1) & (sol.wssr > thr)
     sol.status[still] = SolutionStatus.CHI2_FAILED
