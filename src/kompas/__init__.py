@@ -23,6 +23,41 @@ _API: dict[str, str] = {
     "Strictness": "kompas.errors",
     "SatelliteStates": "kompas.orbits.states",
     "StateStatus": "kompas.orbits.states",
+    # signals and frames
+    "Constellation": "kompas.gnss",
+    "Satellite": "kompas.gnss",
+    "Signal": "kompas.gnss",
+    "Coordinates": "kompas.frames",
+    "Helmert": "kompas.frames",
+    "geodetic2ecef": "kompas.frames",
+    "ecef2geodetic": "kompas.frames",
+    "ecef2aer": "kompas.frames",
+    # readers and writers
+    "read_obs": "kompas.io.rinex_obs",
+    "write_obs": "kompas.io.rinex_obs_writer",
+    "read_nav": "kompas.io.rinex_nav",
+    "Navigation": "kompas.io.navigation",
+    "write_nav": "kompas.io.rinex_nav_writer",
+    "read_sp3": "kompas.io.sp3",
+    "read_rinex_clock": "kompas.io.rinex_clock",
+    "read_sinex_coordinates": "kompas.io.sinex",
+    "station_position": "kompas.io.sinex",
+    "write_solution": "kompas.io.solution_writers",
+    # orbits
+    "satellite_states": "kompas.orbits.broadcast",
+    "emission_states": "kompas.orbits.emission",
+    "broadcast_group_delay_s": "kompas.orbits.group_delay",
+    "PreciseOrbit": "kompas.orbits.precise",
+    "precise_states": "kompas.orbits.precise",
+    # positioning and analysis
+    "solve": "kompas.positioning",
+    "SolveOptions": "kompas.positioning",
+    "accuracy_summary": "kompas.positioning",
+    "errors_against": "kompas.positioning",
+    "dop": "kompas.analysis.dop",
+    # simulation
+    "nominal_navigation": "kompas.sim",
+    "simulate_observations": "kompas.sim",
 }
 
 

@@ -52,6 +52,9 @@ class SolveOptions:
         (a, b) of the elevation-dependent code noise sigma² = a² + b²/sin²E, metres;
         RTKLIB's defaults 0.3/0.3 m. Scaled per system by :data:`CODE_ERROR_FACTOR`,
         and by 3 in ``iflc`` (noise amplification of the combination).
+    weighting : {"elevation", "equal"}
+        ``"elevation"``: the error budget below; ``"equal"``: one code sigma ``a`` for every
+        observation (as GNSSTk PRSolve does by default), for comparisons with such tools.
     iono_model_error : float
         Fraction of the broadcast ionospheric delay taken as its 1-sigma error (0.5:
         Klobuchar removes about half of the delay).
@@ -98,6 +101,7 @@ class SolveOptions:
     bds_iono: str = "auto"
     tropo: str = "saastamoinen"
     code_sigma_m: tuple[float, float] = (0.3, 0.3)
+    weighting: str = "elevation"
     iono_model_error: float = 0.5
     cn0_weighting: bool = False
     raim: bool = True

@@ -483,6 +483,8 @@ def _weights(prob, el, iono, tropo, sigma_eph, near_surface, rows) -> np.ndarray
     a, b = opts.code_sigma_m
     sin_el = np.where(near_surface[:, None], np.sin(np.clip(el, np.radians(1.0), None)), 1.0)
     fact = prob.efact[rows] * (3.0 if opts.mode == "iflc" else 1.0)
+    if opts.weighting == "equal":
+        return np.full(el.shape, 1.0 / (a * 3.0 if opts.mode == "iflc" else a) ** 2)
     var = fact**2 * (a**2 + b**2 / sin_el**2)
     if opts.cn0_weighting:
         cn0 = prob.cells(prob.meas.cn0_dbhz)[rows]
