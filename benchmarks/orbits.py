@@ -1,13 +1,19 @@
-"""Benchmark: broadcast states of every satellite of a daily BRDC file every 30 s for 24 h.
+"""Benchmark: satellite states of a whole day every 30 s, broadcast and precise.
 
-Prints the reading time, the evaluation wall time (the budget is <= 1.0 s on the team
-machine for ~350,000 states, GLONASS included) and the peak RSS.
+1. Broadcast: every satellite of the NIST daily BRDC file every 30 s for 24 h (~380,000
+   states, GLONASS included); budget <= 1.0 s wall on the team machine.
+2. Precise: the same 30 s grid for every satellite of the CODE MGEX SP3 (with SP3 clocks
+   and with the WUM 30 s clocks); budget <= 0.5 s (``benchmarks/orbits_precise.py``).
 
-Usage: ``PYTHONPATH=src python benchmarks/orbits.py [path/to/BRDC...rnx.gz]``
+Prints reading times (outside the budgets), evaluation wall times and peak RSS.
+
+Usage: ``python benchmarks/orbits.py [path/to/BRDC...rnx.gz]``
+Data: ``$KOMPAS_DATA`` or ``../shared/data`` beside the repository.
 """
 
 from __future__ import annotations
 
+import os
 import resource
 import sys
 import time
@@ -15,15 +21,16 @@ from pathlib import Path
 
 import numpy as np
 
-DEFAULT = (
-    Path(__file__).resolve().parents[2]
-    / "shared/data/nist-2023-001/BRDC00IGS_R_20230010000_01D_MN.rnx.gz"
-)
+DATA = Path(os.environ.get("KOMPAS_DATA") or Path(__file__).resolve().parents[2] / "shared/data")
+DEFAULT = DATA / "nist-2023-001/BRDC00IGS_R_20230010000_01D_MN.rnx.gz"
 
 
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     path = Path(argv[0]) if argv else DEFAULT
+    if not path.exists():
+        print(f"data not found: {path} (set KOMPAS_DATA)")
+        return 0
     from kompas.io.rinex_nav import read_nav
     from kompas.orbits.broadcast import satellite_states
     from kompas.time import Time
@@ -54,7 +61,11 @@ def main(argv: list[str] | None = None) -> int:
     )
     print(f"satellite_states wall time: {t_eval:.3f} s (budget 1.0 s)")
     print(f"peak RSS: {peak_mb:.0f} MB")
-    return 0
+    print()
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    import orbits_precise
+
+    return orbits_precise.main(["orbits_precise.py", str(DATA)])
 
 
 if __name__ == "__main__":

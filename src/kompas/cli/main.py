@@ -11,6 +11,7 @@ from kompas import __version__
 
 #: sub-command name → "module:attribute" of its click command (imported on use only)
 _COMMANDS: dict[str, str] = {
+    "demo": "kompas.cli.demo:demo_command",
     "info": "kompas.cli.info:info",
     "solve": "kompas.cli.solve:solve_command",
 }

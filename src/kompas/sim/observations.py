@@ -196,6 +196,7 @@ def simulate_observations(
     obstruction=None,
     seed: int = 0,
     systems: str | None = None,
+    decimals: int | None = 3,
 ) -> tuple[xr.Dataset, Truth]:
     """Simulate RINEX-like observations of every satellite in ``nav`` for a receiver.
 
@@ -222,6 +223,11 @@ def simulate_observations(
         Seed of the noise and ambiguity draws.
     systems : str, optional
         Restrict to these systems.
+    decimals : int or None
+        Round every observation to this many decimals: 3 (default) is the RINEX F14.3
+        resolution, so a written file reads back identical; ``None`` keeps full
+        precision (model-consistency tests: the 1 mm rounding alone moves single-epoch
+        positions by up to ~2 mm).
 
     Returns
     -------
@@ -315,7 +321,9 @@ def simulate_observations(
             raise ValueError(f"cannot simulate observation type of {code!r}")
         val = np.where(visible & in_sys[None, :] & np.isfinite(f), val, np.nan)
         units = {"C": "m", "L": "cycles", "D": "Hz", "S": "dB-Hz"}[kind]
-        data[code] = (("time", "sv"), np.round(val, 3), {"units": units})
+        if decimals is not None:
+            val = np.round(val, decimals)
+        data[code] = (("time", "sv"), val, {"units": units})
     ds = xr.Dataset(
         data,
         coords={"time": t.datetime64.astype("datetime64[ns]"), "sv": np.array(svs, dtype=object)},
