@@ -107,27 +107,44 @@ def main() -> int:
         _plain_copy(root / OBS, obs)
         nav.write_bytes(gzip.decompress((root / NAV).read_bytes()))
         out = tmp / "kompas.pos"
-        code = _CASE.format(repeat=args.repeat, obs=str(obs), nav=str(nav), systems=args.systems,
-                            out=str(out), truth=TRUTH)
+        code = _CASE.format(
+            repeat=args.repeat,
+            obs=str(obs),
+            nav=str(nav),
+            systems=args.systems,
+            out=str(out),
+            truth=TRUTH,
+        )
         env = dict(os.environ, PYTHONPATH=str(REPO / "src"))
-        res = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                             env=env, check=True)
+        res = subprocess.run(
+            [sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True
+        )
         r = json.loads(res.stdout.strip().splitlines()[-1])
         b = r["best"]
-        print(f"kompas solve, NIST day {args.systems}, plain RINEX → .pos "
-              f"({r['solved']}/{r['epochs']} epochs)")
-        print(f"  wall {b['total_s']:.2f} s (best of {args.repeat}; first {r['first_total_s']:.2f} s;"
-              f" imports {r['import_s']:.2f} s not included)")
-        print(f"  obs {b['obs_s']:.2f} s, nav {b['nav_s']:.2f} s, solve {b['solve_s']:.2f} s, "
-              f"write {b['write_s']:.2f} s; peak RSS {r['maxrss_mb']:.0f} MB")
+        print(
+            f"kompas solve, NIST day {args.systems}, plain RINEX → .pos "
+            f"({r['solved']}/{r['epochs']} epochs)"
+        )
+        print(
+            f"  wall {b['total_s']:.2f} s (best of {args.repeat}; first {r['first_total_s']:.2f} s;"
+            f" imports {r['import_s']:.2f} s not included)"
+        )
+        print(
+            f"  obs {b['obs_s']:.2f} s, nav {b['nav_s']:.2f} s, solve {b['solve_s']:.2f} s, "
+            f"write {b['write_s']:.2f} s; peak RSS {r['maxrss_mb']:.0f} MB"
+        )
         a = r["accuracy"]
-        print(f"  RMS horizontal {a['rms_horizontal_m']:.3f} m, vertical {a['rms_vertical_m']:.3f} m")
+        print(
+            f"  RMS horizontal {a['rms_horizontal_m']:.3f} m, vertical {a['rms_vertical_m']:.3f} m"
+        )
         t_rtk = _rtklib(obs, nav, args.systems, tmp / "rtklib.pos")
         if t_rtk is None:
             print("RTKLIB (rnx2rtkp) is not installed: no peer timing (absolute time above)")
         else:
-            print(f"RTKLIB rnx2rtkp on the same files: wall {t_rtk:.2f} s; kompas/RTKLIB = "
-                  f"{b['total_s'] / t_rtk:.2f}")
+            print(
+                f"RTKLIB rnx2rtkp on the same files: wall {t_rtk:.2f} s; kompas/RTKLIB = "
+                f"{b['total_s'] / t_rtk:.2f}"
+            )
     return 0
 
 

@@ -27,13 +27,21 @@ def _prsolve_positions(path):
 def test_prsolve_agreement(data):
     obs = read_obs(data("rinex2/arlm200b.15o"))
     orbit = PreciseOrbit(read_sp3(data("rinex2/test_input_sp3_nav_2015_200.sp3")))
-    sol = solve(obs, orbit, systems="G", mode="iflc", signals={"G": ("C1W", "C2W")},
-                elmask_deg=0.0, weighting="equal")
+    sol = solve(
+        obs,
+        orbit,
+        systems="G",
+        mode="iflc",
+        signals={"G": ("C1W", "C2W")},
+        elmask_deg=0.0,
+        weighting="equal",
+    )
     ref = _prsolve_positions(data("rinex2/PRSolve_Required.exp"))
     _, tow = Time.from_datetime64(sol["time"].values, "GPST").week_tow()
     assert len(ref) == len(tow) == 120
-    diff = np.array([np.linalg.norm(sol["position_ecef_m"].values[i] - ref[tow[i]])
-                     for i in range(len(tow))])
+    diff = np.array(
+        [np.linalg.norm(sol["position_ecef_m"].values[i] - ref[tow[i]]) for i in range(len(tow))]
+    )
     assert np.all(np.isfinite(diff))
     assert diff.mean() <= 1.0
     # the RINEX 2 P codes were mapped to C1W/C2W and used

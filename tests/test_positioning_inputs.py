@@ -68,7 +68,10 @@ def test_system_without_navigation_data_is_excluded_with_a_warning(short):
     obs, nav = short
     no_gal = Navigation(
         ephemerides={k: v for k, v in nav.ephemerides.items() if not k.startswith("E_")},
-        sto=nav.sto, ion=nav.ion, eop=nav.eop, header=nav.header,
+        sto=nav.sto,
+        ion=nav.ion,
+        eop=nav.eop,
+        header=nav.header,
     )
     with pytest.warns(Warning, match="system E excluded: no navigation data"):
         sol = solve(obs, no_gal, systems="GE")
@@ -123,11 +126,20 @@ def test_writers(short, tmp_path, fmt):
 
 def test_cli_solve_json_with_sinex_truth(data, capsys, tmp_path):
     out = tmp_path / "nist.pos"
-    code = main([
-        "solve", str(data(OBS5)), str(data(NAV)), "--systems", "GREC",
-        "--truth-sinex", str(data("truth/IGS0OPSSNX_20240350000_01D_01D_CRD.SNX")),
-        "-o", str(out), "--json",
-    ])
+    code = main(
+        [
+            "solve",
+            str(data(OBS5)),
+            str(data(NAV)),
+            "--systems",
+            "GREC",
+            "--truth-sinex",
+            str(data("truth/IGS0OPSSNX_20240350000_01D_01D_CRD.SNX")),
+            "-o",
+            str(out),
+            "--json",
+        ]
+    )
     assert code == 0
     report = json.loads(capsys.readouterr().out)
     assert report["epochs_solved"] == 10

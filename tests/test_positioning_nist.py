@@ -23,8 +23,10 @@ from kompas import accuracy_summary, read_nav, read_obs, solve
 
 NIST_TRUTH = np.array([-1288398.5841, -4721696.9371, 4078625.3396])
 OBS = "nist-2023-001/NIST00USA_R_20230010000_01D_30S_MO.crx.gz"
-NAV = ["nist-2023-001/BRDC00IGS_R_20223650000_01D_MN.rnx.gz",
-       "nist-2023-001/BRDC00IGS_R_20230010000_01D_MN.rnx.gz"]
+NAV = [
+    "nist-2023-001/BRDC00IGS_R_20223650000_01D_MN.rnx.gz",
+    "nist-2023-001/BRDC00IGS_R_20230010000_01D_MN.rnx.gz",
+]
 #: RTKLIB 2.4.3 b34 (README): epochs, RMS horizontal, RMS vertical [m]
 RTKLIB = {"G": (1.16, 3.27), "E": (1.07, 3.28), "C": (1.11, 3.39), "GEC": (0.99, 3.17)}
 PEER_ALLOWANCE = 1.02

@@ -55,6 +55,9 @@ _API: dict[str, str] = {
     "accuracy_summary": "kompas.positioning",
     "errors_against": "kompas.positioning",
     "dop": "kompas.analysis.dop",
+    "sisre": "kompas.analysis.sisre",
+    "sisre_summary": "kompas.analysis.sisre",
+    "run_demo": "kompas.sim.demo",
     # simulation
     "nominal_navigation": "kompas.sim",
     "simulate_observations": "kompas.sim",

@@ -84,7 +84,7 @@ class Strictness(enum.Enum):
     IGNORE = "ignore"
 
     @classmethod
-    def coerce(cls, value: "Strictness | str | bool") -> "Strictness":
+    def coerce(cls, value: Strictness | str | bool) -> Strictness:
         """Accept an enum member, its value (``"raise"``, ...) or a bool (True = RAISE)."""
         if isinstance(value, cls):
             return value

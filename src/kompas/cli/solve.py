@@ -14,20 +14,40 @@ from kompas.cli.common import echo_json, parse_xyz
 @click.argument("obs", type=click.Path(exists=True, dir_okay=False))
 @click.argument("nav", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False))
 @click.option("--systems", default="GREC", show_default=True, help="Systems to use, e.g. GREC.")
-@click.option("--mode", type=click.Choice(["single", "iflc"]), default="single", show_default=True,
-              help="Single-frequency code or dual-frequency ionosphere-free.")
-@click.option("--elmask", "elmask_deg", type=float, default=10.0, show_default=True,
-              help="Elevation mask, degrees.")
+@click.option(
+    "--mode",
+    type=click.Choice(["single", "iflc"]),
+    default="single",
+    show_default=True,
+    help="Single-frequency code or dual-frequency ionosphere-free.",
+)
+@click.option(
+    "--elmask",
+    "elmask_deg",
+    type=float,
+    default=10.0,
+    show_default=True,
+    help="Elevation mask, degrees.",
+)
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write the solution here.")
-@click.option("--format", "fmt", default="pos-xyz", show_default=True,
-              type=click.Choice(["pos-xyz", "pos-llh", "nmea", "csv", "geojson"]))
+@click.option(
+    "--format",
+    "fmt",
+    default="pos-xyz",
+    show_default=True,
+    type=click.Choice(["pos-xyz", "pos-llh", "nmea", "csv", "geojson"]),
+)
 @click.option("--truth", help="Known position X,Y,Z (ECEF metres) to report errors against.")
-@click.option("--truth-sinex", type=click.Path(exists=True, dir_okay=False),
-              help="SINEX file; the station is taken from the observation header's marker.")
+@click.option(
+    "--truth-sinex",
+    type=click.Path(exists=True, dir_okay=False),
+    help="SINEX file; the station is taken from the observation header's marker.",
+)
 @click.option("--no-raim", is_flag=True, help="Disable RAIM/FDE.")
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
-def solve_command(obs, nav, systems, mode, elmask_deg, output, fmt, truth, truth_sinex, no_raim,
-                  as_json):
+def solve_command(
+    obs, nav, systems, mode, elmask_deg, output, fmt, truth, truth_sinex, no_raim, as_json
+):
     """Position every epoch of OBS with the navigation file(s) NAV."""
     import warnings
 
@@ -42,8 +62,9 @@ def solve_command(obs, nav, systems, mode, elmask_deg, output, fmt, truth, truth
         ds = read_obs(obs, systems=systems)
         navdata = read_nav(list(nav))
         t_read = time.perf_counter() - t0
-        sol = solve(ds, navdata, systems=systems, mode=mode, elmask_deg=elmask_deg,
-                    raim=not no_raim)
+        sol = solve(
+            ds, navdata, systems=systems, mode=mode, elmask_deg=elmask_deg, raim=not no_raim
+        )
     t_total = time.perf_counter() - t0
     report = {
         "observation_file": obs,
@@ -68,8 +89,11 @@ def solve_command(obs, nav, systems, mode, elmask_deg, output, fmt, truth, truth
 
         marker = ds.attrs.get("marker_name") or Path(obs).name[:4]
         truth_xyz, info = station_position(truth_sinex, marker[:4])
-        report["truth"] = {"source": truth_sinex, "station": marker[:4],
-                           "xyz_m": list(map(float, truth_xyz))}
+        report["truth"] = {
+            "source": truth_sinex,
+            "station": marker[:4],
+            "xyz_m": list(map(float, truth_xyz)),
+        }
     if truth_xyz is not None:
         report["accuracy"] = accuracy_summary(sol, truth_xyz)
     if output:
@@ -78,10 +102,14 @@ def solve_command(obs, nav, systems, mode, elmask_deg, output, fmt, truth, truth
     if as_json:
         echo_json(report)
         return
-    click.echo(f"{obs}: {report['epochs_solved']} of {report['epochs']} epochs solved "
-               f"({report['systems']}, {mode}, codes {report['codes']})")
-    click.echo(f"mean satellites {report['mean_satellites']:.1f}, mean PDOP "
-               f"{report['mean_pdop']:.2f}, {t_total:.2f} s")
+    click.echo(
+        f"{obs}: {report['epochs_solved']} of {report['epochs']} epochs solved "
+        f"({report['systems']}, {mode}, codes {report['codes']})"
+    )
+    click.echo(
+        f"mean satellites {report['mean_satellites']:.1f}, mean PDOP "
+        f"{report['mean_pdop']:.2f}, {t_total:.2f} s"
+    )
     if "accuracy" in report:
         a = report["accuracy"]
         click.echo(

@@ -120,7 +120,8 @@ def write_nmea(sol: xr.Dataset, path: str | os.PathLike) -> None:
         la, ns_h = _nmea_angle(lat[i], True)
         lo, ew = _nmea_angle(lon[i], False)
         hd = hdop[i] if np.isfinite(hdop[i]) else 99.9
-        gga = f"GNGGA,{hms},{la},{ns_h},{lo},{ew},1,{min(int(n_sat[i]), 99):02d},{hd:.1f},{hgt[i]:.3f},M,0.0,M,,"
+        n_used = min(int(n_sat[i]), 99)
+        gga = f"GNGGA,{hms},{la},{ns_h},{lo},{ew},1,{n_used:02d},{hd:.1f},{hgt[i]:.3f},M,0.0,M,,"
         out.append(f"${gga}*{_nmea_checksum(gga)}")
         speed_kn, course = 0.0, 0.0
         if np.all(np.isfinite(vel[i])):

@@ -31,8 +31,12 @@ from kompas.models.troposphere import tropo_delay_m
 __all__ = ["omega_e_per_sv", "rotate_for_flight_time", "ionosphere_m", "troposphere_m"]
 
 _OMEGA = {
-    "G": OMEGA_E_GPS_RADPS, "J": OMEGA_E_GPS_RADPS, "I": OMEGA_E_GPS_RADPS,
-    "S": OMEGA_E_GPS_RADPS, "E": OMEGA_E_GAL_RADPS, "C": OMEGA_E_BDS_RADPS,
+    "G": OMEGA_E_GPS_RADPS,
+    "J": OMEGA_E_GPS_RADPS,
+    "I": OMEGA_E_GPS_RADPS,
+    "S": OMEGA_E_GPS_RADPS,
+    "E": OMEGA_E_GAL_RADPS,
+    "C": OMEGA_E_BDS_RADPS,
     "R": OMEGA_E_GLO_RADPS,
 }
 
@@ -102,17 +106,29 @@ def ionosphere_m(
     if gps_coeffs is not None and other.any():
         a, b = gps_coeffs
         tow = np.broadcast_to(gps_tow_s[:, None], shape)
-        out[other] = klobuchar_gps_delay_m(
-            a, b, lat[other], lon[other], azimuth_rad[other], elevation_rad[other], tow[other],
-            FREQ_GPS_L1_HZ,
-        ) * (FREQ_GPS_L1_HZ / frequency_hz[other]) ** 2
+        out[other] = (
+            klobuchar_gps_delay_m(
+                a,
+                b,
+                lat[other],
+                lon[other],
+                azimuth_rad[other],
+                elevation_rad[other],
+                tow[other],
+                FREQ_GPS_L1_HZ,
+            )
+            * (FREQ_GPS_L1_HZ / frequency_hz[other]) ** 2
+        )
     if bds_coeffs is not None and is_bds.any():
         a, b = bds_coeffs
         sow = np.broadcast_to(bdt_sow_s[:, None], shape)
         m = is_bds
-        out[m] = klobuchar_bds_delay_m(
-            a, b, lat[m], lon[m], azimuth_rad[m], elevation_rad[m], sow[m], FREQ_BDS_B1I_HZ
-        ) * (FREQ_BDS_B1I_HZ / frequency_hz[m]) ** 2
+        out[m] = (
+            klobuchar_bds_delay_m(
+                a, b, lat[m], lon[m], azimuth_rad[m], elevation_rad[m], sow[m], FREQ_BDS_B1I_HZ
+            )
+            * (FREQ_BDS_B1I_HZ / frequency_hz[m]) ** 2
+        )
     return out
 
 

@@ -126,7 +126,7 @@ def select_measurements(
             codes[sys] = (code1,)
         else:
             pair = signals.get(sys) or DEFAULT_DUAL_FREQUENCY.get(sys)
-            code1, code2 = (pair if pair else (None, None))
+            code1, code2 = pair if pair else (None, None)
             if not pair or code1 not in obs.data_vars or code2 not in obs.data_vars:
                 dropped[sys] = f"dual-frequency codes {pair} not both in the file"
                 continue

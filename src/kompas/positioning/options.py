@@ -9,7 +9,13 @@ __all__ = ["SolveOptions", "CODE_ERROR_FACTOR", "BDS_KLOBUCHAR_REGION_DEG"]
 #: Code-noise factor per system, relative to GPS (RTKLIB's EFACT_* defaults: GLONASS C/A
 #: is noisier and suffers inter-frequency biases; SBAS is a GEO with weaker signals).
 CODE_ERROR_FACTOR: dict[str, float] = {
-    "G": 1.0, "R": 1.5, "E": 1.0, "C": 1.0, "J": 1.0, "I": 1.5, "S": 3.0,
+    "G": 1.0,
+    "R": 1.5,
+    "E": 1.0,
+    "C": 1.0,
+    "J": 1.0,
+    "I": 1.5,
+    "S": 3.0,
 }
 
 

@@ -146,7 +146,6 @@ class BroadcastSource(EphemerisSource):
 
     def ionosphere_m(self, prob, rows, lat, lon, az, el):
         from kompas.positioning.corrections import ionosphere_m
-
         from kompas.positioning.options import BDS_KLOBUCHAR_REGION_DEG
 
         mid = int(prob.t_rx.ns[len(prob.t_rx) // 2])
@@ -164,8 +163,16 @@ class BroadcastSource(EphemerisSource):
         if gps is None:
             gps = bds  # not ideal but better than nothing: same functional family
         return ionosphere_m(
-            prob.is_bds[rows], prob.frequency_hz[rows], lat, lon, az, el,
-            prob.gps_tow_s[rows], prob.bdt_sow_s[rows], gps, bds,
+            prob.is_bds[rows],
+            prob.frequency_hz[rows],
+            lat,
+            lon,
+            az,
+            el,
+            prob.gps_tow_s[rows],
+            prob.bdt_sow_s[rows],
+            gps,
+            bds,
         )
 
 
@@ -196,12 +203,20 @@ class PreciseSource(EphemerisSource):
 
 def _take(st: SatelliteStates, m: np.ndarray) -> SatelliteStates:
     return SatelliteStates(
-        sv=st.sv[m], time_ns=st.time_ns[m], position_m=st.position_m[m],
-        velocity_mps=st.velocity_mps[m], clock_s=st.clock_s[m],
-        relativity_s=st.relativity_s[m], clock_drift_sps=st.clock_drift_sps[m],
-        status=st.status[m], source=st.source, reference_point=st.reference_point,
-        extra={k: (np.asarray(v)[m] if np.ndim(v) and np.shape(v)[0] == m.shape[0] else v)
-               for k, v in st.extra.items()},
+        sv=st.sv[m],
+        time_ns=st.time_ns[m],
+        position_m=st.position_m[m],
+        velocity_mps=st.velocity_mps[m],
+        clock_s=st.clock_s[m],
+        relativity_s=st.relativity_s[m],
+        clock_drift_sps=st.clock_drift_sps[m],
+        status=st.status[m],
+        source=st.source,
+        reference_point=st.reference_point,
+        extra={
+            k: (np.asarray(v)[m] if np.ndim(v) and np.shape(v)[0] == m.shape[0] else v)
+            for k, v in st.extra.items()
+        },
     )
 
 

@@ -33,7 +33,6 @@ from kompas.frames.geodetic import ecef2geodetic
 from kompas.frames.local import ecef2enu, enu2aer
 from kompas.orbits.states import StateStatus
 from kompas.positioning.corrections import (
-    ionosphere_m,
     omega_e_per_sv,
     rotate_for_flight_time,
     troposphere_m,
@@ -75,8 +74,13 @@ class ExclusionReason:
     CONSTELLATION = 6
     NO_IONO_MODEL = 7
     NAMES = {
-        0: "used", 1: "not observed", 2: "no usable ephemeris", 3: "unhealthy",
-        4: "below elevation mask", 5: "excluded by RAIM", 6: "system excluded (inconsistent)",
+        0: "used",
+        1: "not observed",
+        2: "no usable ephemeris",
+        3: "unhealthy",
+        4: "below elevation mask",
+        5: "excluded by RAIM",
+        6: "system excluded (inconsistent)",
         7: "no ionosphere model",
     }
 
@@ -110,10 +114,9 @@ class _Problem:
         jan1 = np.array([np.datetime64(f"{int(yy):04d}-01-01") for yy in np.unique(y)])
         day = t_rx.to("UTC").datetime64.astype("datetime64[D]")
         year_start = jan1[np.searchsorted(np.unique(y), y)]
-        self.day_of_year = (day - year_start).astype(float) + 1.0 + t_rx.to(
-            "UTC"
-        ).seconds_of_day() / 86400.0
-
+        self.day_of_year = (
+            (day - year_start).astype(float) + 1.0 + t_rx.to("UTC").seconds_of_day() / 86400.0
+        )
 
     def cells(self, dense: np.ndarray) -> np.ndarray:
         """(T, S, ...) satellite-axis array → (T, M, ...) padded cells."""
@@ -255,8 +258,9 @@ def solve(
             if not more:
                 break
             ifb = {c: ifb.get(c, 0.0) + more.get(c, 0.0) for c in set(ifb) | set(more)}
-            sol = _iterate(prob, src, sol.state, all_rows, sat, p_corr, usable, sigma_eph,
-                           opts.max_iterations)
+            sol = _iterate(
+                prob, src, sol.state, all_rows, sat, p_corr, usable, sigma_eph, opts.max_iterations
+            )
     prob.glonass_ifb = ifb
     excl_raim = np.zeros((n_t, n_m), bool)
     if opts.raim:
@@ -431,14 +435,16 @@ def _glonass_ifb(prob, sol, p_corr, channels) -> tuple[dict[int, float], np.ndar
     r = sol.residual[cell]
     kk = k[cell]
     bias = {}
-    for c, n in zip(chans, counts):  # a loop over at most 14 channels
+    for c, n in zip(chans, counts, strict=False):  # a loop over at most 14 channels
         if n >= 30:
             bias[int(c)] = float(np.median(r[kk == c]))  # robust to the odd outlier
     if not bias:
         return {}, p_corr
     # zero mean over the observations, so the GLONASS receiver clock is not shifted
-    mean = float(np.sum([bias[c] * n for c, n in zip(chans, counts) if int(c) in bias])
-                 / np.sum([n for c, n in zip(chans, counts) if int(c) in bias]))
+    mean = float(
+        np.sum([bias[c] * n for c, n in zip(chans, counts, strict=False) if int(c) in bias])
+        / np.sum([n for c, n in zip(chans, counts, strict=False) if int(c) in bias])
+    )
     bias = {c: b - mean for c, b in bias.items()}
     corr = np.zeros(p_corr.shape)
     for c, b in bias.items():
@@ -462,8 +468,7 @@ def _lower_mask_where_weak(prob, src, sol, sat, p_corr, usable, sigma_eph) -> _S
     old_mask = prob.elmask_rad[rows].copy()
     prob.elmask_rad[rows] = np.radians(opts.fallback_elmask_deg)
     trial = _Solution(*sol.residual.shape, sol.state.shape[1])
-    _iterate(prob, src, sol.state, rows, sat, p_corr, usable, sigma_eph, opts.max_iterations,
-             trial)
+    _iterate(prob, src, sol.state, rows, sat, p_corr, usable, sigma_eph, opts.max_iterations, trial)
     new_pdop = dops_from_geometry(
         np.nan_to_num(trial.los_enu[rows]), prob.sys_index[rows], prob.n_sys, trial.used[rows]
     )["pdop"]
@@ -518,7 +523,9 @@ def _raim(prob, src, sol, sat, p_corr, usable, sigma_eph, excl_raim) -> _Solutio
         usable[rows, worst] = False
         _iterate(prob, src, sol.state, rows, sat, p_corr, usable, sigma_eph, 6, sol)
         thr_after = chi2_threshold(sol.dof[rows], prob.opts.raim_alpha)
-        better = (sol.status[rows] == SolutionStatus.OK) & (sol.wssr[rows] / thr_after < ratio_before)
+        better = (sol.status[rows] == SolutionStatus.OK) & (
+            sol.wssr[rows] / thr_after < ratio_before
+        )
         excl_raim[rows[better], worst[better]] = True
         undo = rows[~better]
         if undo.size:
@@ -601,8 +608,8 @@ def _velocity(prob, sol, sat, sat_vel, dts_rate):
     rr_obs = -lam * prob.cells(dop)  # RINEX Doppler: positive when approaching
     e = sol.los
     use = sol.used & np.isfinite(rr_obs) & np.isfinite(sat_vel).all(axis=-1)
-    rhs = rr_obs - np.einsum("tsi,tsi->ts", e, np.nan_to_num(sat_vel)) + _C * np.nan_to_num(
-        dts_rate
+    rhs = (
+        rr_obs - np.einsum("tsi,tsi->ts", e, np.nan_to_num(sat_vel)) + _C * np.nan_to_num(dts_rate)
     )
     # Earth-rotation (Sagnac) rate term, first order
     w = np.where(use, sol.weight, 0.0)
@@ -617,11 +624,17 @@ def _assemble(obs, prob, sol, exclusion, excl_raim, flagged, velocity, drift, ru
     from kompas.positioning.solution import build_dataset
 
     exclusion = exclusion.copy()
-    exclusion[(exclusion == ExclusionReason.USED) & np.isfinite(sol.elevation)
-              & (sol.elevation < prob.elmask_rad[:, None])] = ExclusionReason.BELOW_MASK
+    exclusion[
+        (exclusion == ExclusionReason.USED)
+        & np.isfinite(sol.elevation)
+        & (sol.elevation < prob.elmask_rad[:, None])
+    ] = ExclusionReason.BELOW_MASK
     exclusion[excl_raim] = ExclusionReason.RAIM
-    sys_flag = (np.take_along_axis(flagged, prob.sys_index, axis=1) & ~sol.used
-                & (exclusion == ExclusionReason.USED))
+    sys_flag = (
+        np.take_along_axis(flagged, prob.sys_index, axis=1)
+        & ~sol.used
+        & (exclusion == ExclusionReason.USED)
+    )
     exclusion[sys_flag] = ExclusionReason.CONSTELLATION
     for w in run_warnings:
         warnings.warn(w, KompasWarning, stacklevel=3)

@@ -34,7 +34,8 @@ _GLO_N4_EPOCH_DAYS = int(days_from_civil(1996, 1, 1))
 _FOUR_YEARS_DAYS = 1461
 
 _ISO = re.compile(
-    r"^\s*(-?\d{1,4})-(\d{1,2})-(\d{1,2})(?:[T ](\d{1,2}):(\d{1,2})(?::(\d{1,2})(?:\.(\d{1,9}))?)?)?\s*$"
+    r"^\s*(-?\d{1,4})-(\d{1,2})-(\d{1,2})"  # date
+    r"(?:[T ](\d{1,2}):(\d{1,2})(?::(\d{1,2})(?:\.(\d{1,9}))?)?)?\s*$"  # [time]
 )
 
 
@@ -137,9 +138,7 @@ class Time:
         return cls(np.where(nat, NAT_NS, out), scale)
 
     @classmethod
-    def from_week_tow(
-        cls, week: Any, tow_s: Any, scale: TimeScale | str = TimeScale.GPST
-    ) -> Time:
+    def from_week_tow(cls, week: Any, tow_s: Any, scale: TimeScale | str = TimeScale.GPST) -> Time:
         """Epochs from a week number in ``scale``'s own numbering and seconds of week.
 
         GPST/QZSST: GPS week; GST and IRNSST: weeks since 1999-08-22; BDT: BDS week
@@ -152,9 +151,17 @@ class Time:
         label = weeks * _WEEK_NS + _seconds_to_ns(tow_s)
         if scale is TimeScale.BDT:
             # BDT week 0 starts at 2006-01-01 00:00:00 BDT, a Sunday: label axis aligned.
-            label = label - 1356 * _WEEK_NS + int(days_from_civil(2006, 1, 1) - GPS_EPOCH_DAYS) * _DAY_NS
+            label = (
+                label
+                - 1356 * _WEEK_NS
+                + int(days_from_civil(2006, 1, 1) - GPS_EPOCH_DAYS) * _DAY_NS
+            )
         elif scale in (TimeScale.GST, TimeScale.IRNSST):
-            label = label - 1024 * _WEEK_NS + int(days_from_civil(1999, 8, 22) - GPS_EPOCH_DAYS) * _DAY_NS
+            label = (
+                label
+                - 1024 * _WEEK_NS
+                + int(days_from_civil(1999, 8, 22) - GPS_EPOCH_DAYS) * _DAY_NS
+            )
         return cls(_labels_to_ns(label, scale), scale)
 
     @classmethod
@@ -185,7 +192,12 @@ class Time:
                 raise TimeError(f"cannot parse epoch {s!r}; expected YYYY-MM-DDTHH:MM:SS[.f]")
             y, mo, d, h, mi, se, frac = m.groups()
             fields[idx] = (
-                int(y), int(mo), int(d), int(h or 0), int(mi or 0), int(se or 0),
+                int(y),
+                int(mo),
+                int(d),
+                int(h or 0),
+                int(mi or 0),
+                int(se or 0),
                 int((frac or "0").ljust(9, "0")),
             )
         f = np.moveaxis(fields, -1, 0)

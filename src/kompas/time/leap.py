@@ -39,7 +39,7 @@ class LeapTable:
 
     def __init__(self, entries, expires, source: str) -> None:
         ent = sorted(entries)
-        y, m, d, tai_utc = (np.array(c, dtype=np.int64) for c in zip(*ent))
+        y, m, d, tai_utc = (np.array(c, dtype=np.int64) for c in zip(*ent, strict=False))
         gps_utc = tai_utc - TAI_MINUS_GPST_S
         #: UTC label (ns since 1980-01-06 on the UTC label axis) where each value starts.
         self.utc_start_ns = (days_from_civil(y, m, d) - GPS_EPOCH_DAYS) * _DAY

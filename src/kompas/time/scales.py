@@ -41,15 +41,25 @@ class TimeScale(str, enum.Enum):
     TAI = "TAI"
 
     @classmethod
-    def coerce(cls, value: "TimeScale | str") -> "TimeScale":
+    def coerce(cls, value: TimeScale | str) -> TimeScale:
         """Accept a member or a name; RINEX names ``GPS GAL BDT GLO QZS IRN UTC TAI`` too."""
         if isinstance(value, cls):
             return value
         key = str(value).strip().upper()
         alias = {
-            "GPS": "GPST", "GAL": "GST", "BDS": "BDT", "BDST": "BDT", "GLO": "GLONASST",
-            "GLONASS": "GLONASST", "QZS": "QZSST", "QZSS": "QZSST", "IRN": "IRNSST",
-            "NAVIC": "IRNSST", "IRNSS": "IRNSST", "GALILEO": "GST", "GLOT": "GLONASST",
+            "GPS": "GPST",
+            "GAL": "GST",
+            "BDS": "BDT",
+            "BDST": "BDT",
+            "GLO": "GLONASST",
+            "GLONASS": "GLONASST",
+            "QZS": "QZSST",
+            "QZSS": "QZSST",
+            "IRN": "IRNSST",
+            "NAVIC": "IRNSST",
+            "IRNSS": "IRNSST",
+            "GALILEO": "GST",
+            "GLOT": "GLONASST",
         }
         key = alias.get(key, key)
         try:
