@@ -207,7 +207,7 @@ def solve(
     src = as_source(nav)
     run_warnings: list[str] = []
 
-    channels = src.glonass_channels()
+    channels = {**src.glonass_channels(), **(obs.attrs.get("glonass_channels") or {})}
     meas = select_measurements(obs, opts.systems, opts.mode, opts.signals, channels)
     src.codes = meas.codes
     for sys, why in meas.dropped.items():
@@ -421,10 +421,10 @@ def _iterate(
 def _glonass_ifb(prob, sol, p_corr, channels) -> tuple[dict[int, float], np.ndarray]:
     """Per-channel GLONASS inter-frequency code bias from the run's post-fit residuals.
 
-    Returns ``{k: bias_m}`` (zero weighted mean over channels) and the pseudoranges with
-    the biases removed. Channels seen in fewer than 30 epochs are left alone.
+    Returns ``{k: bias_m}`` (the median post-fit residual of each channel, minus their
+    mean over all GLONASS observations) and the pseudoranges with the biases removed.
+    Channels with fewer than 30 observations are left alone.
     """
-    sv = prob.meas.sv[prob.col]
     k_sv = np.array([channels.get(s, 99) if s.startswith("R") else 99 for s in prob.meas.sv])
     k = k_sv[prob.col]
     ok_rows = (sol.status == SolutionStatus.OK)[:, None]
@@ -449,7 +449,6 @@ def _glonass_ifb(prob, sol, p_corr, channels) -> tuple[dict[int, float], np.ndar
     corr = np.zeros(p_corr.shape)
     for c, b in bias.items():
         corr[k == c] = b
-    del sv
     return bias, p_corr - corr
 
 
