@@ -7,7 +7,7 @@ import xarray as xr
 
 from kompas.frames import WGS84
 from kompas.frames.geodetic import ecef2geodetic
-from kompas.frames.local import rotate_ecef2enu
+from kompas.frames.local import enu_rotation, rotate_ecef2enu
 from kompas.positioning.lsq import dops_from_geometry
 
 __all__ = ["build_dataset", "errors_against", "accuracy_summary"]
@@ -35,7 +35,7 @@ def build_dataset(obs, prob, sol, exclusion, flagged, velocity, drift, run_warni
         v[~ok] = np.nan
     # formal position sigma in ENU from the cofactor matrix (unit variance factor)
     cov_xyz = sol.cov[:, :3, :3]
-    r = _enu_matrix(lat, lon)
+    r = enu_rotation(lat, lon)
     cov_enu = np.einsum("tij,tjk,tlk->til", r, cov_xyz, r)
     sig_enu = np.sqrt(np.clip(np.diagonal(cov_enu, axis1=1, axis2=2), 0, None))
     time = obs["time"].values
@@ -101,15 +101,6 @@ def build_dataset(obs, prob, sol, exclusion, flagged, velocity, drift, run_warni
     return ds
 
 
-def _enu_matrix(lat: np.ndarray, lon: np.ndarray) -> np.ndarray:
-    sl, cl, so, co = np.sin(lat), np.cos(lat), np.sin(lon), np.cos(lon)
-    r = np.zeros(lat.shape + (3, 3))
-    r[..., 0, 0], r[..., 0, 1] = -so, co
-    r[..., 1, 0], r[..., 1, 1], r[..., 1, 2] = -sl * co, -sl * so, cl
-    r[..., 2, 0], r[..., 2, 1], r[..., 2, 2] = cl * co, cl * so, sl
-    return r
-
-
 def errors_against(sol: xr.Dataset, truth_xyz_m) -> xr.Dataset:
     """East/north/up errors of each epoch's position against a known ECEF position.
 
@@ -117,8 +108,7 @@ def errors_against(sol: xr.Dataset, truth_xyz_m) -> xr.Dataset:
     """
     truth = np.asarray(truth_xyz_m, dtype=float)
     d = sol["position_ecef_m"].values - truth
-    t = truth if truth.ndim == 1 else truth
-    lat, lon, _ = ecef2geodetic(t, WGS84)
+    lat, lon, _ = ecef2geodetic(truth, WGS84)
     enu = rotate_ecef2enu(d, lat, lon)
     return xr.Dataset(
         {
