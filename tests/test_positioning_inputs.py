@@ -37,7 +37,9 @@ def test_short_file_solves_every_epoch(short):
     sol = _quiet_solve(obs, nav, systems="GREC")
     assert sol.attrs["epochs_solved"] == obs.sizes["time"] == 10
     err = np.linalg.norm(sol["position_ecef_m"].values - TRUTH, axis=1)
-    assert err.max() < 10.0  # SPP with broadcast models: metres (budget: see NIST tests)
+    # budget: single-frequency SPP on this day has 1 m / 3 m RMS horizontal / vertical
+    # (NIST tests); 10 m bounds any single epoch with a 3x margin on the vertical tail
+    assert err.max() < 10.0
 
 
 def test_epoch_with_too_few_satellites_has_a_reason(short):
@@ -145,6 +147,7 @@ def test_cli_solve_json_with_sinex_truth(data, capsys, tmp_path):
     assert report["epochs_solved"] == 10
     assert report["truth"]["station"].upper() == "NIST"
     np.testing.assert_allclose(report["truth"]["xyz_m"], TRUTH, atol=1e-3)
+    # 10 epochs at 01:00: a few metres at most (full-day RMS 0.9 m horizontal, p95 < 2 m)
     assert report["accuracy"]["rms_horizontal_m"] < 5.0
     assert out.exists()
 

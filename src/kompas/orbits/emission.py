@@ -30,14 +30,15 @@ from kompas.constants import (
 from kompas.orbits.broadcast import as_instants_ns, satellite_states
 from kompas.orbits.states import SatelliteStates
 
-__all__ = ["emission_states", "rotate_for_flight_time"]
+__all__ = ["emission_states", "rotate_for_flight_time", "omega_e_for"]
 
 _OMEGA = {"C": OMEGA_E_BDS_RADPS, "E": OMEGA_E_GAL_RADPS, "R": OMEGA_E_GLO_RADPS}
 _NOMINAL_FLIGHT_S = 0.075
 _GEOMETRIC_ITERATIONS = 3
 
 
-def _omega_for(sv: np.ndarray) -> np.ndarray:
+def omega_e_for(sv: np.ndarray) -> np.ndarray:
+    """Earth rotation rate of each satellite's system frame [rad/s] (sv ids or system chars)."""
     first = np.char.ljust(np.asarray(sv, dtype=str), 1).astype("<U1")
     out = np.full(first.shape, OMEGA_E_GPS_RADPS)
     for char, value in _OMEGA.items():
@@ -112,7 +113,7 @@ def emission_states(
     sv_b = np.broadcast_to(sv_arr, shape)
     t_b = np.broadcast_to(t_rx_ns, shape)
     rx_b = np.broadcast_to(rx, shape + (3,))
-    omega = _omega_for(sv_b)
+    omega = omega_e_for(sv_b)
 
     if pseudorange_m is not None:
         pr = np.broadcast_to(np.asarray(pseudorange_m, dtype=np.float64), shape)

@@ -13,13 +13,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from kompas.constants import (
-    OMEGA_E_BDS_RADPS,
-    OMEGA_E_GAL_RADPS,
-    OMEGA_E_GLO_RADPS,
-    OMEGA_E_GPS_RADPS,
-    SPEED_OF_LIGHT_MPS,
-)
+from kompas.constants import SPEED_OF_LIGHT_MPS
 from kompas.models.ionosphere import (
     FREQ_BDS_B1I_HZ,
     FREQ_GPS_L1_HZ,
@@ -27,26 +21,12 @@ from kompas.models.ionosphere import (
     klobuchar_gps_delay_m,
 )
 from kompas.models.troposphere import tropo_delay_m
+from kompas.orbits.emission import rotate_for_flight_time as rotate_vectors
 
-__all__ = ["omega_e_per_sv", "rotate_for_flight_time", "ionosphere_m", "troposphere_m"]
-
-_OMEGA = {
-    "G": OMEGA_E_GPS_RADPS,
-    "J": OMEGA_E_GPS_RADPS,
-    "I": OMEGA_E_GPS_RADPS,
-    "S": OMEGA_E_GPS_RADPS,
-    "E": OMEGA_E_GAL_RADPS,
-    "C": OMEGA_E_BDS_RADPS,
-    "R": OMEGA_E_GLO_RADPS,
-}
+__all__ = ["rotate_and_range", "ionosphere_m", "troposphere_m"]
 
 
-def omega_e_per_sv(system: np.ndarray) -> np.ndarray:
-    """Earth rotation rate of each satellite's system frame [rad/s]."""
-    return np.array([_OMEGA[s] for s in system], dtype=float)
-
-
-def rotate_for_flight_time(
+def rotate_and_range(
     sat_m: np.ndarray, rx_m: np.ndarray, omega_radps: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray]:
     """Rotate satellite positions by the Earth rotation during the signal flight.
@@ -67,14 +47,8 @@ def rotate_for_flight_time(
     range_m : ndarray (T, S)
         Geometric range from the rotated positions.
     """
-    d = sat_m - rx_m[:, None, :]
-    tau = np.linalg.norm(d, axis=-1) / SPEED_OF_LIGHT_MPS
-    theta = omega_radps[None, :] * tau
-    c, s = np.cos(theta), np.sin(theta)
-    out = np.empty_like(sat_m)
-    out[..., 0] = c * sat_m[..., 0] + s * sat_m[..., 1]
-    out[..., 1] = -s * sat_m[..., 0] + c * sat_m[..., 1]
-    out[..., 2] = sat_m[..., 2]
+    tau = np.linalg.norm(sat_m - rx_m[:, None, :], axis=-1) / SPEED_OF_LIGHT_MPS
+    out = rotate_vectors(sat_m, tau, omega_radps)
     rng = np.linalg.norm(out - rx_m[:, None, :], axis=-1)
     return out, rng
 

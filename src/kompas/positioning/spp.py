@@ -31,10 +31,10 @@ from kompas.errors import KompasError, KompasWarning
 from kompas.frames import WGS84
 from kompas.frames.geodetic import ecef2geodetic
 from kompas.frames.local import ecef2enu, enu2aer
+from kompas.orbits.emission import omega_e_for
 from kompas.orbits.states import StateStatus
 from kompas.positioning.corrections import (
-    omega_e_per_sv,
-    rotate_for_flight_time,
+    rotate_and_range,
     troposphere_m,
 )
 from kompas.positioning.lsq import chi2_threshold, dops_from_geometry, wls_step
@@ -103,7 +103,7 @@ class _Problem:
         self.col = np.argsort(~valid, axis=1, kind="stable")[:, :width]
         self.pad = ~np.take_along_axis(valid, self.col, axis=1)
         self.sys_index = self.sv_sys_index[self.col]
-        self.omega = omega_e_per_sv(meas.system)[self.col]
+        self.omega = omega_e_for(meas.system)[self.col]
         self.efact = np.array([CODE_ERROR_FACTOR.get(s, 1.0) for s in meas.system])[self.col]
         self.frequency_hz = meas.frequency_hz[self.col]
         self.is_bds = (meas.system == "C")[self.col]
@@ -350,7 +350,7 @@ def _iterate(
     iono = np.zeros(pc.shape)
     tropo = np.zeros(pc.shape)
     for it in range(max_iter):
-        sat_rot, rng = rotate_for_flight_time(sat_r, x[:, :3], omega)
+        sat_rot, rng = rotate_and_range(sat_r, x[:, :3], omega)
         los = (sat_rot - x[:, None, :3]) / rng[..., None]
         near_surface = np.linalg.norm(x[:, :3], axis=1) > 6.0e6
         model = rng + np.take_along_axis(x[:, 3:], sys_index, axis=1)
@@ -390,7 +390,7 @@ def _iterate(
         if converged[step.solvable].all() and it > 0:
             break
     # final residuals at the converged state
-    sat_rot, rng = rotate_for_flight_time(sat_r, x[:, :3], omega)
+    sat_rot, rng = rotate_and_range(sat_r, x[:, :3], omega)
     res = pc - (rng + np.take_along_axis(x[:, 3:], sys_index, axis=1)) - iono - tropo
     v = np.where(w > 0, res, np.nan)
     wssr = np.nansum(w * np.nan_to_num(v) ** 2, axis=1)
