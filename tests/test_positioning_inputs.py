@@ -154,6 +154,6 @@ def test_cli_solve_json_with_sinex_truth(data, capsys, tmp_path):
 
 def test_cli_solve_reports_bad_nav_in_one_line(data, capsys):
     code = main(["solve", str(data(OBS5)), str(data("rinex2/brdc2800.15n"))])
-    assert code == 2
+    assert code == 1  # data error (EXIT_DATA), distinct from usage errors (2)
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and "another day" in err[0]

@@ -9,6 +9,28 @@ from typing import Any
 import click
 import numpy as np
 
+#: Exit codes, the same on every command.
+EXIT_OK = 0
+#: unreadable, inconsistent or mismatched input (a KompasError or OSError): one line
+EXIT_DATA = 1
+#: wrong command line (click's own code)
+EXIT_USAGE = 2
+#: the command ran but produced no result (no epoch solved, empty table): reason printed
+EXIT_NO_RESULT = 3
+#: a batch in which some tasks failed (the others completed)
+EXIT_PARTIAL = 4
+#: a bug in kompas (an exception that is not a KompasError): one line, no traceback
+EXIT_INTERNAL = 70
+
+
+class NoResult(click.ClickException):
+    """The command ran to the end but has nothing to show; ``message`` gives the reason."""
+
+    exit_code = EXIT_NO_RESULT
+
+    def format_message(self) -> str:
+        return self.message
+
 
 def _default(o: Any):
     if isinstance(o, (np.integer,)):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+import os
 import sys
 
 import click
@@ -39,10 +40,21 @@ def cli() -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Run the command line; returns the exit status (for tests: ``main([...])``)."""
+    """Run the command line; returns the exit status (for tests: ``main([...])``).
+
+    Exit codes are the same on every command (:mod:`kompas.cli.common`): 0 success,
+    1 data error (unreadable or inconsistent input, one line on stderr), 2 usage error
+    (click), 3 the command ran but produced no result (e.g. no epoch solved; the
+    dominant reason is printed), 4 part of a batch failed, 70 internal error.
+    """
+    from kompas.cli.common import EXIT_DATA, EXIT_INTERNAL, EXIT_OK, NoResult
+
     try:
         cli.main(args=argv, prog_name="kompas", standalone_mode=False)
     except click.exceptions.Exit as exc:
+        return exc.exit_code
+    except NoResult as exc:
+        click.echo(f"kompas: {exc}", err=True)
         return exc.exit_code
     except click.ClickException as exc:
         exc.show()
@@ -50,14 +62,24 @@ def main(argv: list[str] | None = None) -> int:
     except click.exceptions.Abort:
         click.echo("Aborted.", err=True)
         return 1
-    except Exception as exc:  # a KompasError or OSError: one clear line, no traceback
+    except KeyboardInterrupt:
+        click.echo("kompas: interrupted", err=True)
+        return 130
+    except Exception as exc:  # one clear line, never a traceback
         from kompas.errors import KompasError
 
         if isinstance(exc, (KompasError, OSError)):
             click.echo(f"kompas: error: {exc}", err=True)
-            return 2
-        raise
-    return 0
+            return EXIT_DATA
+        click.echo(
+            f"kompas: internal error: {type(exc).__name__}: {exc} "
+            "(please report it; KOMPAS_DEBUG=1 shows the traceback)",
+            err=True,
+        )
+        if os.environ.get("KOMPAS_DEBUG"):
+            raise
+        return EXIT_INTERNAL
+    return EXIT_OK
 
 
 if __name__ == "__main__":  # pragma: no cover
