@@ -37,6 +37,7 @@ from kompas.constants import SPEED_OF_LIGHT_MPS
 from kompas.orbits.interpolate import lagrange_weights, window_starts
 from kompas.orbits.states import SatelliteStates, StateStatus
 from kompas.time import NAT_NS, Time
+from kompas.time.convert import as_instants_ns
 
 __all__ = ["PreciseOrbit", "precise_states", "DEFAULT_ORDER"]
 
@@ -45,15 +46,6 @@ __all__ = ["PreciseOrbit", "precise_states", "DEFAULT_ORDER"]
 DEFAULT_ORDER = 10
 _NS = 1_000_000_000
 _CHUNK = 1 << 16  # elements per vectorised block (bounds temporary memory)
-
-
-def _instants_ns(t: Any) -> np.ndarray:
-    """int64 GPST-continuous ns from a :class:`~kompas.time.Time` or integer instants."""
-    ns = getattr(t, "ns", t)
-    arr = np.asarray(ns)
-    if arr.dtype.kind not in "iu":
-        raise TypeError("t must be a kompas.time.Time or int64 nanosecond instants (Time.ns)")
-    return arr.astype(np.int64, copy=False)
 
 
 def _node_instants(ds: xr.Dataset) -> np.ndarray:
@@ -193,15 +185,17 @@ class PreciseOrbit:
         self.source = src + (f" ({self.frame})" if self.frame else "")
 
     # ------------------------------------------------------------------ public
-    def states(self, sv: Any, t: Any) -> SatelliteStates:
+    def states(self, sv: Any, t: Any, *, scale: str | None = None) -> SatelliteStates:
         """Satellite states for ``sv`` at instants ``t`` (broadcast together).
 
         Parameters
         ----------
         sv : array_like of str
             Satellite ids (``"G07"``).
-        t : kompas.time.Time or array_like of int64
-            Instants (``Time.ns``: ns since 1980-01-06 GPST, continuous).
+        t : Time, xarray time coordinate, datetime64 (with ``scale``) or int64 ns
+            Instants (see :func:`kompas.time.as_time`; ``read_sp3(f)["time"]`` works).
+        scale : str, optional
+            Time scale of plain ``datetime64`` labels in ``t``.
 
         Returns
         -------
@@ -209,7 +203,7 @@ class PreciseOrbit:
             Arrays of the broadcast shape; NaN and a status where not available.
         """
         sv_arr = np.asarray(sv).astype(str)
-        t_ns = _instants_ns(t)
+        t_ns = as_instants_ns(t, scale)
         sv_b, t_b = np.broadcast_arrays(sv_arr, t_ns)
         shape = t_b.shape
         t_f = t_b.ravel()
