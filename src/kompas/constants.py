@@ -104,20 +104,26 @@ EPHEMERIS_VALIDITY_S: dict[str, tuple[float, float]] = {
     "J:CNAV": (-3600.0, 3600.0),
     "J:CNV2": (-3600.0, 3600.0),
     # Galileo I/NAV, F/NAV: the parameters are fitted forward from t0e and a data set may
-    # be used up to 4 h after it (Galileo OS SDD issue 1.2, 2021, age of the
-    # navigation data; GNSSTk GalEphemeris ends validity at t0e + 4 h).  Never before t0e:
-    # every record of the NIST-day BRDC is transmitted 8-21 min after its t0e.
+    # be used up to 4 h after it (Galileo OS SDD issue 1.2, 2021, age of the navigation
+    # data; GNSSTk GalINavEph::fixFit: from transmission to t0e + 4 h).  Never before t0e:
+    # NIST-day orbit+clock SISRE by t - t0e is 0.10 m at 0..15 min, 0.24 m at -30..-15,
+    # 0.58 m at -45..-30 and 7.9 m at -120..-105 min; the real files transmit every
+    # record 8-21 min after its t0e.
     "E:INAV": (0.0, 4 * 3600.0),
     "E:FNAV": (0.0, 4 * 3600.0),
     # BDS D1/D2 (BDS-SIS-ICD-B1I 3.0, 5.2.4: toe, ephemeris updated every hour) and
-    # CNAV-1/2/3 (BDS-SIS-ICD-B1C 1.0 / B2a 1.0 / B2b 1.0: hourly updates): fitted
-    # forward from toe and valid for the hour after it (GNSSTk BDSEphemeris ends
-    # validity at toe + 1 h); ttm >= toe in the BRDC and DLR files.
-    "C:D1": (0.0, 3600.0),
-    "C:D2": (0.0, 3600.0),
-    "C:CNV1": (0.0, 3600.0),
-    "C:CNV2": (0.0, 3600.0),
-    "C:CNV3": (0.0, 3600.0),
+    # CNAV-1/2/3 (BDS-SIS-ICD-B1C 1.0 / B2a 1.0 / B2b 1.0: hourly updates).  The ICDs give
+    # no fit window; GNSSTk (BDSD1NavEph::fixFit) uses toe - 2 h .. toe + 2 h, cut at the
+    # transmission time.  Measured on the NIST day (BRDC vs WUM, orbit+clock SISRE of
+    # BDS-3 MEO by t - toe): -75..-60 min 0.58 m, -105..-90 min 0.93 m, -120..-105 min
+    # 1.55 m, against 0.60 m at 0..15 min: the fit holds one hour before toe, not two.
+    # Window: toe - 1 h .. toe + 2 h (the end as GNSSTk).  The "transmitted" rule adds
+    # ttm <= t, which for BDS (ttm >= toe in every real file here) means t >= toe.
+    "C:D1": (-3600.0, 2 * 3600.0),
+    "C:D2": (-3600.0, 2 * 3600.0),
+    "C:CNV1": (-3600.0, 2 * 3600.0),
+    "C:CNV2": (-3600.0, 2 * 3600.0),
+    "C:CNV3": (-3600.0, 2 * 3600.0),
     # GLONASS FDMA: t_b is the middle of the interval of validity, whose length is P1 =
     # 30, 45 or 60 min (GLONASS ICD 5.1, word P1); RINEX does not carry P1, so
     # +-30 min covers the longest (the nominal set is +-15 min, ttm = t_b - 15 min).
