@@ -133,6 +133,16 @@ class PreciseOrbit:
     max_gap_factor : float
         A window (orbit) or interval (clock) longer than this many nominal sample
         intervals is a data gap: no interpolation across it.
+    antex : AntexFile or path, optional
+        Satellite antenna offsets (:func:`kompas.read_antex`): the states then refer to
+        the antenna phase centre of the ionosphere-free pair each broadcast orbit uses
+        (:data:`kompas.orbits.antenna.DEFAULT_PCO_FREQUENCIES`), as broadcast orbits do,
+        with the nominal yaw-steering attitude.  A satellite without a valid antenna in
+        the file keeps its centre of mass and is reported: ``extra["antenna_corrected"]``
+        is False for its states and its id is in :attr:`antenna_missing`.
+    antex_frequencies : mapping, optional
+        ANTEX codes per system overriding the defaults, e.g. ``{"E": ("E01", "E05")}``
+        for F/NAV users.
 
     Attributes
     ----------
@@ -142,6 +152,8 @@ class PreciseOrbit:
         ``"com"`` for IGS/MGEX SP3.
     svs : numpy.ndarray of str
         Satellites in the orbit product.
+    antenna_missing : set of str
+        Satellites asked for (so far) that the ANTEX file could not correct.
     """
 
     def __init__(
@@ -151,6 +163,8 @@ class PreciseOrbit:
         *,
         order: int = DEFAULT_ORDER,
         max_gap_factor: float = 1.5,
+        antex: Any = None,
+        antex_frequencies: Any = None,
     ) -> None:
         if order < 1:
             raise ValueError("order must be >= 1")
@@ -183,6 +197,16 @@ class PreciseOrbit:
         if clk is not None:
             src += " clk:" + str(clk.attrs.get("source", ""))
         self.source = src + (f" ({self.frame})" if self.frame else "")
+        if antex is not None and not hasattr(antex, "antennas"):
+            from kompas.io.antex import read_antex
+
+            antex = read_antex(antex)
+        self.antex = antex
+        self.antex_frequencies = antex_frequencies
+        self.antenna_missing: set[str] = set()
+        if antex is not None:
+            self.reference_point = "apc"
+            self.source += " antex:" + str(getattr(antex, "path", ""))
 
     # ------------------------------------------------------------------ public
     def states(self, sv: Any, t: Any, *, scale: str | None = None) -> SatelliteStates:
@@ -228,6 +252,12 @@ class PreciseOrbit:
             self._orbit_block(t_f[sl], col[sl], pos[sl], vel[sl], orb_st[sl])
             self._clock_block(t_f[sl], col[sl], ccol[sl], clock[sl], drift[sl], clk_st[sl])
 
+        extra = {
+            "orbit_status": orb_st.reshape(shape),
+            "clock_status": clk_st.reshape(shape),
+        }
+        if self.antex is not None:
+            extra.update(self._apply_antenna(sv_b.ravel(), t_f, pos, shape))
         rel = -2.0 * np.einsum("ij,ij->i", pos, vel) / SPEED_OF_LIGHT_MPS**2
         status = np.where(orb_st != StateStatus.OK, orb_st, clk_st).astype(np.int8)
         return SatelliteStates(
@@ -241,13 +271,23 @@ class PreciseOrbit:
             status=status.reshape(shape),
             source=self.source,
             reference_point=self.reference_point,
-            extra={
-                "orbit_status": orb_st.reshape(shape),
-                "clock_status": clk_st.reshape(shape),
-            },
+            extra=extra,
         )
 
     __call__ = states
+
+    def _apply_antenna(self, sv: np.ndarray, t_ns: np.ndarray, pos: np.ndarray, shape):
+        """Move CoM positions (in place) to the APC; the offsets and what was corrected."""
+        from kompas.orbits.antenna import satellite_pco_ecef_m
+
+        offset, found = satellite_pco_ecef_m(self.antex, sv, t_ns, pos, self.antex_frequencies)
+        pos[found] += offset[found]
+        computed = np.isfinite(pos).all(axis=-1)
+        self.antenna_missing |= set(np.unique(sv[computed & ~found]).tolist())
+        return {
+            "antenna_offset_m": offset.reshape(shape + (3,)),
+            "antenna_corrected": found.reshape(shape),
+        }
 
     # ------------------------------------------------------------------ blocks
     def _orbit_block(self, t_ns, col, pos_out, vel_out, status_out) -> None:
