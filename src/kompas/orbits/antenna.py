@@ -71,8 +71,10 @@ def sun_position_ecef_m(t_ns: np.ndarray) -> np.ndarray:
     t = (np.asarray(t_ns, dtype=np.int64) - _J2000_GPST_NS) / _NS
     cent = t / (36525.0 * 86400.0)
     m = np.radians(357.5256 + 35999.049 * cent)
-    lon = np.radians(282.9400) + m + np.radians(
-        (6892.0 * np.sin(m) + 72.0 * np.sin(2 * m)) / 3600.0 + 1.3972 * cent
+    lon = (
+        np.radians(282.9400)
+        + m
+        + np.radians((6892.0 * np.sin(m) + 72.0 * np.sin(2 * m)) / 3600.0 + 1.3972 * cent)
     )
     r = (149.619 - 2.499 * np.cos(m) - 0.021 * np.cos(2 * m)) * 1e9
     eps = np.radians(23.43929111)

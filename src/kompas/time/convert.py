@@ -62,8 +62,7 @@ def as_time(t: Any, scale: TimeScale | str | None = None) -> Time:
         if scale is not None and attr_scale is not None:
             if TimeScale.coerce(scale) is not TimeScale.coerce(attr_scale):
                 raise TimeError(
-                    f"scale={scale!r} contradicts the labels' attrs['time_scale'] = "
-                    f"{attr_scale!r}"
+                    f"scale={scale!r} contradicts the labels' attrs['time_scale'] = {attr_scale!r}"
                 )
         use = scale if scale is not None else attr_scale
         if use is None:
