@@ -94,7 +94,7 @@ def test_transmitted_rule_takes_the_last_record_received():
     assert sent.tolist() == [0, 1, 1, 1]
     # a record transmitted before its validity starts is skipped for the one before it
     early = select_records(
-        rec_sat, rec_ref, 0.0, 7200.0, np.zeros(1, np.int64), np.array([3 * H]),
-        "transmitted", rec_ttm_ns=np.array([0, H, 2 * H]),
+        rec_sat[:2], np.array([2 * H, 6 * H]), 0.0, 7200.0, np.zeros(1, np.int64),
+        np.array([3 * H]), "transmitted", rec_ttm_ns=np.array([0, 2 * H]),
     )  # fmt: skip
     assert early.tolist() == [0]

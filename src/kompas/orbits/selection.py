@@ -46,7 +46,7 @@ _BIG = np.iinfo(np.int64).max
 #: Neighbours examined on each side of a request (records of one satellite sorted by the
 #: rule's key).  More than one is needed where windows differ between records (GPS fit
 #: intervals of 4 and 6 h) or a record was transmitted before its validity starts.
-_CANDIDATES = 3
+_CANDIDATES = 2
 
 
 def validity_window_s(
