@@ -263,3 +263,33 @@ def test_as_time_refuses_labels_without_a_scale():
         as_time(coord, "GPST")
     with pytest.raises(KompasError, match="int64 ns"):
         as_time(np.array([1.5]))
+
+
+@pytest.mark.data
+def test_transmitted_rule_follows_gnsstk_user_search_on_rinex2(data):
+    """GNSSTk bc2sp3 loads the healthy records and, per epoch, evaluates the one its
+    ephemeris store's "user" search returns: the latest transmitted (HOW time) whose fit
+    interval covers t.  Reproduced here by a per-epoch loop over the RINEX 2 records;
+    equal transmission times (the BRDC merge stamps records carried over midnight with
+    00:00) go to the later toe, the newer data set."""
+    nav = kompas.read_nav(data("rinex2/brdc2800.15n"))
+    df = nav.ephemerides["G_LNAV"]
+    df = df[df["health"] == 0]
+    t0 = int(df["toe_ns"].min())
+    t = t0 + np.arange(0, 22 * 12, dtype=np.int64) * 300 * 1_000_000_000
+    sv = np.array(sorted(df["sv"].unique()))
+    st = satellite_states(nav, sv[None, :], t[:, None], rule="transmitted")
+    fit_h = np.where(df["fit_interval_h"].to_numpy() >= 4, df["fit_interval_h"], 4.0)
+    half = (fit_h * 1800e9).astype(np.int64)
+    toe, ttm = df["toe_ns"].to_numpy(), df["ttm_ns"].to_numpy()
+    svs = df["sv"].to_numpy()
+    for j, s in enumerate(sv):  # reference: the plain loop of the documented rule
+        mine = svs == s
+        for i, ti in enumerate(t):
+            ok = mine & (ttm <= ti) & (np.abs(ti - toe) <= half)
+            if not ok.any():
+                assert st.status[i, j] != StateStatus.OK
+                continue
+            cand = np.flatnonzero(ok & (ttm == ttm[ok].max()))
+            pick = cand[np.argmax(toe[cand])]
+            assert st.extra["reference_ns"][i, j] == toe[pick], (s, i)

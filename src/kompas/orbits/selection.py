@@ -164,7 +164,8 @@ def select_records(
     if keep.size == 0 or req_sat.size == 0:
         return out
     key = np.asarray(rec_ttm_ns, dtype=np.int64) if rule == "transmitted" else rec_ref
-    order = keep[np.lexsort((key[keep], rec_sat[keep]))]
+    # ties of the key (equal transmission times) go to the later reference: the newer set
+    order = keep[np.lexsort((rec_ref[keep], key[keep], rec_sat[keep]))]
     s_sat, s_key = rec_sat[order], key[order]
     s_lo, s_hi = (
         (rec_ref[order] + lo[order].astype(np.int64)),
