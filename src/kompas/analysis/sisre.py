@@ -627,8 +627,9 @@ def _antenna_statement(precise) -> str:
     )
     if missing:
         text += (
-            f" NOT corrected (not in the ANTEX file at these epochs, centre of mass kept, "
-            f"their radial offset of ~0.5-2.5 m remains): {' '.join(missing)}."
+            f" NOT corrected: {len(missing)} satellites not in the ANTEX file at these "
+            "epochs (centre of mass kept, their radial offset of ~0.5-2.5 m remains; "
+            "listed in 'antenna_missing')."
         )
     return text
 
