@@ -9,8 +9,9 @@ Error budgets
   antenna offset of the broadcast orbits (0.5-2.5 m radial): bounds 4 m G/E/BDS-3 MEO,
   30 m BDS GEO, 10 m GLONASS (measured max: G 2.1, E 1.0, R 5.8, BDS-3 MEO 1.5,
   GEO 2.4 m).  The emission epoch is recovered from the same file to < 1 mm (asserted).
-  MatRTKLIB's file "with igs20 PCO" is not used: its offsets are -2.18 m radial for Galileo and +0.75 m for BDS
-  against the published igs20 values of about -0.8 m and -1 to -2 m.
+  MatRTKLIB's file "with igs20 PCO" is not used: its offsets are -2.18 m radial for
+  Galileo and +0.75 m for BDS against the published igs20 values of about -0.8 m and -1 to
+  -2 m.
 """
 
 from __future__ import annotations
