@@ -313,10 +313,11 @@ def slant_delay_m(
     _, month, _, hour, minute, sec, nsec = t.to(TimeScale.UTC).calendar()
     utc_h = hour + minute / 60.0 + (sec + nsec * 1e-9) / 3600.0
     s_lat, s_lon, s_h = ecef2geodetic(sat)
+    deg = np.degrees
     out = nequick_g_delay_m(
         coeff, np.broadcast_to(month, shape), np.broadcast_to(utc_h, shape),
-        lat, lon, h, np.broadcast_to(s_lat, shape), np.broadcast_to(s_lon, shape),
-        np.broadcast_to(s_h, shape), f,
+        deg(lat), deg(lon), h, np.broadcast_to(deg(s_lat), shape),
+        np.broadcast_to(deg(s_lon), shape), np.broadcast_to(s_h, shape), f,
     )  # fmt: skip
     return np.where(el >= 0.0, out, np.nan)
 
