@@ -307,7 +307,9 @@ def slant_delay_m(
     if model == "bdgim":
         from kompas.models.bdgim import bdgim_delay_m
 
-        return bdgim_delay_m(coeff, t, lat, lon, az, el, f)
+        labels = t.to(TimeScale.BDT).datetime64
+        mjd = (labels - np.datetime64("1858-11-17T00:00:00", "ns")) / np.timedelta64(86400, "s")
+        return bdgim_delay_m(coeff, np.broadcast_to(mjd, shape), lat, lon, az, el, f)
     from kompas.models.nequick_g import nequick_g_delay_m
 
     _, month, _, hour, minute, sec, nsec = t.to(TimeScale.UTC).calendar()
