@@ -11,7 +11,8 @@ Two steps, one script:
 2. ``.venv/bin/python benchmarks/nequick_reference.py compare``: recomputes every cached ray
    with :func:`kompas.models.nequick_g.nequick_g_stec_tecu` (vectorised, all rays of a case
    at once), prints max/RMS differences in TECU and in mm of delay on E1, and the speed of
-   both (rays per second, best of N) with the machine load.
+   both in the same run (CPU time, which the shared machine's load distorts less than wall
+   time; the official package is timed in the bench venv, ``$KOMPAS_BENCH_PYTHON``).
 
 Cases: ``ajac-2024-210`` (AJAC, the GRAS Galileo nav and its GAL coefficients),
 ``nya1-2024-127`` (NYA1, 78.9 N, its own Galileo nav), ``equator-2024-210`` (the GRAS
@@ -27,6 +28,8 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import os
+import resource
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -36,6 +39,7 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 CACHE = Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "kompas" / "nequick_g"
 DATA = Path(os.environ.get("KOMPAS_DATA", ROOT.parent / "shared" / "data"))
+BENCH_PYTHON = os.environ.get("KOMPAS_BENCH_PYTHON", "/work/bench-venv/bin/python")
 
 #: case -> (nav file, receiver ECEF [m] (IGS SINEX 2024-035, ../shared/data/README.md) or
 #: geodetic (lat deg, lon deg, h m), UTC date)
@@ -129,7 +133,25 @@ def reference(case: str) -> Path:
     return out
 
 
-def compare(case: str, repeats: int = 3) -> None:
+def official_speed(case: str) -> None:
+    """CPU time of the official package over a cached case (run in the bench venv)."""
+    import nequick
+
+    z = np.load(CACHE / f"{case}.npz")
+    a = z["coefficients"]
+    model = nequick.NeQuick(float(a[0]), float(a[1]), float(a[2]))
+    y, m, d = (int(v) for v in z["date"])
+    midnight = dt.datetime(y, m, d)
+    epochs = [midnight + dt.timedelta(seconds=int(s)) for s in z["utc_seconds"]]
+    cols = [z[k].tolist() for k in ("rx_lon_deg", "rx_lat_deg", "rx_height_m", "sat_lon_deg",
+                                    "sat_lat_deg", "sat_height_m")]  # fmt: skip
+    c0, w0 = time.process_time(), time.perf_counter()
+    for i, e in enumerate(epochs):
+        model.compute_stec(e, *(c[i] for c in cols))
+    print(f"{time.process_time() - c0:.3f} {time.perf_counter() - w0:.3f}")
+
+
+def compare(case: str, repeats: int = 2) -> None:
     sys.path.insert(0, str(ROOT / "src"))
     from kompas.constants import FREQ_GAL_E1_HZ, IONO_DELAY_CONSTANT_M3PS2
     from kompas.models.nequick_g import nequick_g_stec_tecu
@@ -139,36 +161,45 @@ def compare(case: str, repeats: int = 3) -> None:
         print(f"{case}: no reference cache {path}; run the 'reference' step first")
         return
     z = np.load(path)
-    best = np.inf
+    best = best_cpu = np.inf
     for _ in range(repeats):
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), time.process_time()
         stec = nequick_g_stec_tecu(
             z["coefficients"], z["month"], z["utc_hours"],
             z["rx_lat_deg"], z["rx_lon_deg"], z["rx_height_m"],
             z["sat_lat_deg"], z["sat_lon_deg"], z["sat_height_m"],
         )  # fmt: skip
         best = min(best, time.perf_counter() - t0)
+        best_cpu = min(best_cpu, time.process_time() - c0)
+    peer = subprocess.run(
+        [BENCH_PYTHON, __file__, "official-speed", case], capture_output=True, text=True,
+        env={**os.environ, "PYTHONPATH": str(ROOT / "src")}, check=True,
+    ).stdout.split()  # fmt: skip
+    peer_cpu, peer_wall = float(peer[0]), float(peer[1])
     diff = stec - z["stec_tecu"]
     mm = IONO_DELAY_CONSTANT_M3PS2 * 1e16 / FREQ_GAL_E1_HZ**2 * diff * 1e3
     n = diff.size
     print(
         f"{case}: {n} rays, max |dSTEC| {np.nanmax(np.abs(diff)):.2e} TECU "
         f"= {np.nanmax(np.abs(mm)):.4f} mm on E1, RMS {np.sqrt(np.nanmean(mm**2)):.4f} mm, "
-        f"NaN {int(np.isnan(stec).sum())}; kompas {best:.2f} s ({n / best:.0f} rays/s, best of "
-        f"{repeats}), official {float(z['reference_wall_s']):.2f} s "
-        f"({n / float(z['reference_wall_s']):.0f} rays/s)"
+        f"NaN {int(np.isnan(stec).sum())}\n  speed: kompas CPU {best_cpu:.2f} s "
+        f"({n / best_cpu:.0f} rays/s, wall {best:.2f} s, best of {repeats}); official nequick "
+        f"CPU {peer_cpu:.2f} s ({n / peer_cpu:.0f} rays/s, wall {peer_wall:.2f} s); "
+        f"ratio kompas/official CPU {best_cpu / peer_cpu:.2f}; kompas peak RSS "
+        f"{resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MiB"
     )
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("step", choices=["reference", "compare"])
+    ap.add_argument("step", choices=["reference", "compare", "official-speed"])
     ap.add_argument("cases", nargs="*", default=list(CASES))
     args = ap.parse_args()
     if args.step == "compare":
         print("load:", os.getloadavg())
+    step = {"reference": reference, "compare": compare, "official-speed": official_speed}
     for case in args.cases:
-        (reference if args.step == "reference" else compare)(case)
+        step[args.step](case)
 
 
 if __name__ == "__main__":
