@@ -273,3 +273,16 @@ def test_model_choice_from_navigation(data):
     c = iono_model_for(nav4, "C", t)
     assert c.time_ns <= t.ns
     assert c.describe().startswith("bdgim (C ION")
+
+
+def test_dispatcher_time_by_satellite_grid():
+    coeff, r, rx_llh, sat = _ajac_geometry()
+    sod = np.rint(r[:, 1] * 3600.0)
+    t = Time.from_calendar(2024, 7, 28, 0, 0, 0, scale="UTC") + sod
+    # (T, S) grid: T = 3 epochs, S = 2 satellites (the ray's own and one below the horizon)
+    below = -sat  # the antipode of each satellite: under the horizon
+    grid = np.stack([sat, below], axis=1)  # (3, 2, 3)
+    got = slant_delay_m("nequick_g", coeff, t[:, None], rx_llh[None, None, :], grid, 1575.42e6)
+    assert got.shape == (3, 2)
+    np.testing.assert_allclose(got[:, 0], M_PER_TECU_E1 * r[:, 8], atol=1e-6)
+    assert np.isnan(got[:, 1]).all()
