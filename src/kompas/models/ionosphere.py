@@ -24,6 +24,7 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from kompas.constants import SPEED_OF_LIGHT_MPS
+from kompas.errors import KompasError
 
 __all__ = [
     "FREQ_GPS_L1_HZ",
@@ -32,6 +33,7 @@ __all__ = [
     "klobuchar_bds_delay_m",
     "IONO_MODELS",
     "IonoChoice",
+    "IonoModelError",
     "check_iono_model",
     "iono_model_for",
     "slant_delay_m",
@@ -227,6 +229,10 @@ def klobuchar_bds_delay_m(
 
 
 # --- one entry point for every broadcast model ------------------------------------------------
+class IonoModelError(KompasError, ValueError):
+    """An ionosphere model name, coefficient set or argument that cannot be used."""
+
+
 #: Valid model names of :func:`slant_delay_m` (``"none"`` applies no correction).
 IONO_MODELS = ("klobuchar_gps", "klobuchar_bds", "nequick_g", "bdgim", "none")
 #: Number of coefficients each model takes on the last axis of ``coefficients``.
@@ -237,7 +243,7 @@ IONO_COEFFICIENT_COUNT = {"klobuchar_gps": 8, "klobuchar_bds": 8, "nequick_g": 3
 def check_iono_model(model: str) -> str:
     """``model`` if it is a valid name, else ValueError listing the valid ones."""
     if model not in IONO_MODELS:
-        raise ValueError(f"unknown ionosphere model {model!r}; valid: {', '.join(IONO_MODELS)}")
+        raise IonoModelError(f"unknown ionosphere model {model!r}; valid: {', '.join(IONO_MODELS)}")
     return model
 
 
@@ -286,7 +292,7 @@ def slant_delay_m(
     coeff = np.asarray(coefficients, dtype=np.float64)
     n = IONO_COEFFICIENT_COUNT[model]
     if model != "none" and (coeff.ndim == 0 or coeff.shape[-1] != n):
-        raise ValueError(f"{model} takes {n} coefficients on the last axis, got {coeff.shape}")
+        raise IonoModelError(f"{model} takes {n} coefficients on the last axis, got {coeff.shape}")
     llh = np.asarray(rx_llh, dtype=np.float64)
     sat = np.asarray(sat_ecef_m, dtype=np.float64)
     rx_xyz = geodetic2ecef(llh[..., 0], llh[..., 1], llh[..., 2])
@@ -430,7 +436,7 @@ def iono_model_for(nav, system: str, t=None) -> IonoChoice:
     IonoChoice
     """
     if system not in _PREFERENCE:
-        raise ValueError(f"unknown system {system!r}; valid: {', '.join(_PREFERENCE)}")
+        raise IonoModelError(f"unknown system {system!r}; valid: {', '.join(_PREFERENCE)}")
     ion = getattr(nav, "ion", None)
     if ion is None or len(ion) == 0:
         return IonoChoice("none")

@@ -52,6 +52,7 @@ from kompas.constants import (
     IONO_DELAY_CONSTANT_M3PS2,
     NEQUICK_EARTH_RADIUS_KM,
 )
+from kompas.models.ionosphere import IonoModelError
 
 __all__ = [
     "effective_ionisation_level_sfu",
@@ -202,7 +203,7 @@ def effective_ionisation_level_sfu(
     """
     a = np.asarray(coefficients, dtype=np.float64)
     if a.ndim == 0 or a.shape[-1] != 3:
-        raise ValueError(f"coefficients must have a_i0..a_i2 on the last axis, got {a.shape}")
+        raise IonoModelError(f"coefficients must have a_i0..a_i2 on the last axis, got {a.shape}")
     mu = np.asarray(modip_deg, dtype=np.float64)
     az = a[..., 0] + a[..., 1] * mu + a[..., 2] * mu * mu
     zero = np.all(np.abs(a) < 1.0e-7, axis=-1)
@@ -643,7 +644,7 @@ def nequick_g_stec_tecu(
     """
     a = np.asarray(coefficients, dtype=np.float64)
     if a.ndim == 0 or a.shape[-1] != 3:
-        raise ValueError(f"coefficients must have a_i0..a_i2 on the last axis, got {a.shape}")
+        raise IonoModelError(f"coefficients must have a_i0..a_i2 on the last axis, got {a.shape}")
     args = np.broadcast_arrays(
         a[..., 0], a[..., 1], a[..., 2], np.asarray(month), np.asarray(utc_hours, dtype=float),
         *(np.asarray(v, dtype=np.float64) for v in (
@@ -652,11 +653,11 @@ def nequick_g_stec_tecu(
     shape = args[0].shape
     a0, a1, a2, mon, utc, la1, lo1, h1, la2, lo2, h2 = (np.ravel(v) for v in args)
     if np.any((mon < 1) | (mon > 12)):
-        raise ValueError("month must be 1..12")
+        raise IonoModelError("month must be 1..12")
     if np.any((utc < 0) | (utc > 24)):
-        raise ValueError("utc_hours must be within [0, 24]")
+        raise IonoModelError("utc_hours must be within [0, 24]")
     if np.any(np.abs(la1) > 90) or np.any(np.abs(la2) > 90):
-        raise ValueError("latitudes must be within [-90, 90] deg")
+        raise IonoModelError("latitudes must be within [-90, 90] deg")
     mon = mon.astype(np.intp)
     finite = np.isfinite(np.stack([a0, a1, a2, utc, la1, lo1, h1, la2, lo2, h2])).all(axis=0)
     out = np.full(a0.size, np.nan)
