@@ -35,6 +35,7 @@ __all__ = [
     "IonoChoice",
     "IonoModelError",
     "check_iono_model",
+    "iono_coefficients_at",
     "iono_model_for",
     "slant_delay_m",
 ]
@@ -446,3 +447,41 @@ def iono_model_for(nav, system: str, t=None) -> IonoChoice:
         if choice is not None:
             return choice
     return IonoChoice("none")
+
+
+def iono_coefficients_at(nav, choice: IonoChoice, t) -> NDArray[np.float64]:
+    """The coefficient set of ``choice``'s model and system in force at each epoch of ``t``.
+
+    For RINEX 4 files, whose ``ION`` records change during the day: per epoch the latest
+    set at or before it (header sets, and before the first timed set the earliest one, stand
+    in where none precedes).  The result has ``t``'s shape plus the set on the last axis, to
+    pass to :func:`slant_delay_m` as ``coefficients`` (e.g. ``t[:, None]`` gives ``(T, 1, n)``
+    against a ``(T, S)`` geometry).
+
+    Parameters
+    ----------
+    nav : Navigation
+    choice : IonoChoice
+        As returned by :func:`iono_model_for` (``"none"`` gives an empty last axis).
+    t : Time or array_like of int64 ns
+    """
+    t_ns = np.asarray(getattr(t, "ns", t), dtype=np.int64)
+    if choice.model == "none":
+        return np.zeros((*t_ns.shape, 0))
+    ion = nav.ion
+    nat = np.iinfo(np.int64).min
+    sel = ion[(ion["system"] == choice.system) & (ion["model"] == _NAV_MODEL[choice.model])]
+    values = sel[_COLUMNS[_NAV_MODEL[choice.model]]].to_numpy(dtype=float)
+    times = sel["time_ns"].to_numpy(dtype=np.int64)
+    ok = np.isfinite(values).all(axis=1)
+    values, times = values[ok], times[ok]
+    timed = times != nat
+    if not timed.any():
+        return np.broadcast_to(values[-1], (*t_ns.shape, values.shape[1])).copy()
+    order = np.argsort(times[timed], kind="stable")
+    tv, vv = times[timed][order], values[timed][order]
+    k = np.searchsorted(tv, t_ns, side="right") - 1
+    out = vv[np.clip(k, 0, None)]
+    if (~timed).any():  # before the first timed set, a header set if there is one
+        out = np.where((k < 0)[..., None], values[~timed][-1], out)
+    return out
