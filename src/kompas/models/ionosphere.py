@@ -285,7 +285,7 @@ def slant_delay_m(
         Delay [m], the broadcast shape of the inputs without their last axis; NaN below
         the horizon or where the inputs are not finite.
     """
-    from kompas.frames.geodetic import ecef2geodetic, geodetic2ecef
+    from kompas.frames.geodetic import geodetic2ecef
     from kompas.frames.local import ecef2aer
     from kompas.time import TimeScale
 
@@ -312,25 +312,41 @@ def slant_delay_m(
     if model == "bdgim":
         from kompas.models.bdgim import bdgim_delay_m
 
-        labels = t.to(TimeScale.BDT).datetime64
-        mjd = (labels - np.datetime64("1858-11-17T00:00:00", "ns")) / np.timedelta64(86400, "s")
-        return bdgim_delay_m(coeff, np.broadcast_to(mjd, shape), lat, lon, az, el, f)
-    from kompas.models.nequick_g import nequick_g_delay_m
+        mjd = np.broadcast_to(_bdt_mjd(t), shape)
+        return bdgim_delay_m(coeff, mjd, lat, lon, az, el, f)
+    return _nequick_delay_m(coeff, t, (lat, lon, h), sat, el, f)
 
+
+def _bdt_mjd(t) -> NDArray[np.float64]:
+    """Modified Julian Date on BDT of ``Time`` instants (float days)."""
+    from kompas.time import TimeScale
+
+    labels = t.to(TimeScale.BDT).datetime64
+    return (labels - np.datetime64("1858-11-17T00:00:00", "ns")) / np.timedelta64(86400, "s")
+
+
+def _nequick_delay_m(coeff, t, rx_llh, sat, el, f) -> NDArray[np.float64]:
+    """NeQuick-G branch of :func:`slant_delay_m`: only rays above the horizon are integrated."""
+    from kompas.frames.geodetic import ecef2geodetic
+    from kompas.models.nequick_g import nequick_g_delay_m
+    from kompas.time import TimeScale
+
+    shape = el.shape
     _, month, _, hour, minute, sec, nsec = t.to(TimeScale.UTC).calendar()
     utc_h = hour + minute / 60.0 + (sec + nsec * 1e-9) / 3600.0
     s_lat, s_lon, s_h = ecef2geodetic(sat)
-    # only rays above the horizon are integrated (the costly part); the rest stay NaN
     ok = np.isfinite(el) & (el >= 0.0)
     out = np.full(shape, np.nan)
     if ok.any():
-        pick = [np.broadcast_to(v, shape)[ok] for v in (month, utc_h, lat, lon, h, s_lat,
-                                                         s_lon, s_h, f)]  # fmt: skip
-        c = np.broadcast_to(coeff, (*shape, 3))[ok]
+        pick = [
+            np.broadcast_to(v, shape)[ok]
+            for v in (month, utc_h, *rx_llh, s_lat, s_lon, s_h, f)
+        ]  # fmt: skip
         mon, hours, la, lo, hh, sla, slo, sh, ff = pick
+        c = np.broadcast_to(coeff, (*shape, 3))[ok]
+        deg = np.degrees
         out[ok] = nequick_g_delay_m(
-            c, mon, hours, np.degrees(la), np.degrees(lo), hh, np.degrees(sla),
-            np.degrees(slo), sh, ff,
+            c, mon, hours, deg(la), deg(lo), hh, deg(sla), deg(slo), sh, ff
         )  # fmt: skip
     return out
 
