@@ -35,7 +35,7 @@ the satellite through the Earth, or with non-finite input, give NaN.
 Own implementation rather than the ``nequick`` package as a backend: on 81129 real rays
 (three station days, ``benchmarks/nequick_reference.py``) it equals the official JRC code
 to 1e-11 TECU (2e-9 mm on E1), takes whole arrays of rays per call, and needs no compiled
-extension; its CPU time is 1.07-1.19x the C library's (``docs/benchmarks.md``).
+extension; its CPU time is 1.07-1.20x the C library's (``docs/benchmarks.md``).
 
 Data
 ----
