@@ -57,6 +57,9 @@ _API: dict[str, str] = {
     "dop": "kompas.analysis.dop",
     "sisre": "kompas.analysis.sisre",
     "sisre_summary": "kompas.analysis.sisre",
+    "qc": "kompas.analysis.qc",
+    "QCResult": "kompas.analysis.qc",
+    "QCOptions": "kompas.analysis.qc",
     "run_demo": "kompas.sim.demo",
     # simulation
     "nominal_navigation": "kompas.sim",
