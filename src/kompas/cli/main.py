@@ -14,6 +14,7 @@ from kompas import __version__
 _COMMANDS: dict[str, str] = {
     "demo": "kompas.cli.demo:demo_command",
     "info": "kompas.cli.info:info",
+    "qc": "kompas.cli.qc:qc_command",
     "sisre": "kompas.cli.sisre:sisre_command",
     "solve": "kompas.cli.solve:solve_command",
 }

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -39,7 +40,9 @@ class QCOptions:
     ``elmask_deg``: elevation mask (teqc and gnssmultipath users compare at 10°);
     ``min_arc_epochs``: shortest MP arc kept (:mod:`~kompas.analysis.qc.multipath`);
     ``slips``: detector thresholds (:class:`~kompas.analysis.qc.slips.SlipSettings`);
-    ``low_snr_dbhz``: the low-SNR limit (:mod:`~kompas.analysis.qc.snr`).
+    ``low_snr_dbhz``: the low-SNR limit (:mod:`~kompas.analysis.qc.snr`);
+    ``lli_breaks_arc``: a loss-of-lock flag ends the MP arc (teqc, Anubis; gnssmultipath
+    does not, which is why it sees the slips the receiver flagged as multipath).
     """
 
     elmask_deg: float = 10.0
@@ -47,6 +50,7 @@ class QCOptions:
     slips: SlipSettings = field(default_factory=SlipSettings)
     low_snr_dbhz: float = DEFAULT_LOW_SNR_DBHZ
     systems: str = SYSTEMS
+    lli_breaks_arc: bool = True
 
 
 @dataclass
@@ -195,7 +199,7 @@ def _mp(data: _Data, s: _System, pair: MPPair, t_s, interval, opt, present):
         code_for(pair.partner, codes, count, s.char),
     )  # fmt: skip
     flags = _slip_flags(data, s, pp, t_s, interval, opt)
-    breaks = flags.breaks
+    breaks = flags.breaks if opt.lli_breaks_arc else flags.slip | flags.new_arc
     mp, label = multipath_m(
         data.metres(s, pair.code), data.metres(s, pair.phase), data.metres(s, pair.partner),
         data.freq(s, pair.phase), data.freq(s, pair.partner), s.use, breaks, opt.min_arc_epochs,
@@ -269,7 +273,7 @@ def qc(
 
     opt = options or QCOptions()
     if elmask_deg != opt.elmask_deg:
-        opt = QCOptions(elmask_deg, opt.min_arc_epochs, opt.slips, opt.low_snr_dbhz, opt.systems)
+        opt = dataclasses.replace(opt, elmask_deg=elmask_deg)
     tick = progress or (lambda stage, done, total: None)
     total = 6
     tick("read", 0, total)

@@ -50,6 +50,7 @@ class SlipSettings:
     gf_base_m: float = 0.03
     gf_rate_mps: float = 0.001
     mw_threshold_cycles: float = 0.8
+    mw_sigma_factor: float = 5.0
     mw_window: int = 8
     cmc_threshold_m: float = 10.0
     max_gap_s: float | None = None  # default: 4 sampling intervals
@@ -126,33 +127,39 @@ def _running_max(a: np.ndarray, k: int) -> np.ndarray:
     return out
 
 
-def _window_means(
+def _window_stats(
     x: np.ndarray, valid: np.ndarray, arc_start: np.ndarray, arc_end: np.ndarray, k: int
 ):
-    """Means of the valid samples in rows t-k..t-1 and t..t+k-1, not crossing the arc's
-    first row ``arc_start`` nor its last ``arc_end``; NaN with fewer than 2 samples."""
+    """Means of the valid samples in rows t-k..t-1 and t..t+k-1 (not crossing the arc's first
+    row ``arc_start`` nor its last ``arc_end``; NaN with fewer than 2 samples), and the
+    standard error of their difference from the pooled scatter inside the two windows."""
     n = x.shape[0]
-    xs = np.vstack([np.zeros((1, x.shape[1])), np.cumsum(np.where(valid, x, 0.0), axis=0)])
-    cs = np.vstack([np.zeros((1, x.shape[1]), dtype=np.int64), np.cumsum(valid, axis=0)])
+    x0 = np.where(valid, x, 0.0)
+    zero = np.zeros((1, x.shape[1]))
+    xs = np.vstack([zero, np.cumsum(x0, axis=0)])
+    qs = np.vstack([zero, np.cumsum(x0 * x0, axis=0)])
+    cs = np.vstack([zero.astype(np.int64), np.cumsum(valid, axis=0)])
     rows = np.arange(n)[:, None]
     lo = np.maximum(rows - k, arc_start)
     hi = np.minimum(rows + k, arc_end + 1)
-    sb = xs[:n] - _gathered(xs, lo)
-    nb = cs[:n] - _gathered(cs, lo)
-    sa = _gathered(xs, hi) - xs[:n]
-    na = _gathered(cs, hi) - cs[:n]
+    sb, qb, nb = (a[:n] - _gathered(a, lo) for a in (xs, qs, cs))
+    sa, qa, na = (_gathered(a, hi) - a[:n] for a in (xs, qs, cs))
     with np.errstate(invalid="ignore", divide="ignore"):
         before = np.where(nb >= 2, sb / nb, np.nan)
         after = np.where(na >= 2, sa / na, np.nan)
-    return before, after
+        scatter = (qb - nb * before**2) + (qa - na * after**2)
+        sigma = np.sqrt(np.maximum(scatter, 0.0) / np.maximum(nb + na - 2, 1))
+        se = sigma * np.sqrt(1.0 / nb + 1.0 / na)
+    return before, after, se
 
 
 def _melbourne_wubbena(mw_cyc, valid, linked, arc_start, arc_end, settings):
     k = settings.mw_window
-    before, after = _window_means(mw_cyc, valid, arc_start, arc_end, k)
+    before, after, se = _window_stats(mw_cyc, valid, arc_start, arc_end, k)
     stat = np.where(linked & valid, after - before, np.nan)
+    threshold = np.maximum(settings.mw_threshold_cycles, settings.mw_sigma_factor * se)
     with np.errstate(invalid="ignore"):
-        over = np.abs(stat) > settings.mw_threshold_cycles
+        over = np.abs(stat) > threshold
     a = np.abs(np.nan_to_num(stat))
     # the largest within +-k samples (the true step epoch maximises the statistic)
     return over & (a >= _running_max(a, k))
