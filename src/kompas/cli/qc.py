@@ -28,8 +28,8 @@ def summary_lines(result, elapsed_s: float | None = None) -> list[str]:
     out = [
         f"{Path(str(a.get('file'))).name}",
         f"station {a.get('station') or '-'}  receiver {a.get('receiver') or '-'}",
-        f"{s['start']} - {s['end']} {a.get('time_scale')}  every {a['interval_s']:g} s  "
-        f"{s['epochs']} epochs ({s['missing_epochs']} missing)",
+        f"{s['start'].replace('T', ' ')} to {s['end'].replace('T', ' ')} {a.get('time_scale')}",
+        f"every {a['interval_s']:g} s, {s['epochs']} epochs ({s['missing_epochs']} missing)",
     ]
     if a.get("position_source"):
         out.append(

@@ -42,7 +42,9 @@ class QCOptions:
     ``slips``: detector thresholds (:class:`~kompas.analysis.qc.slips.SlipSettings`);
     ``low_snr_dbhz``: the low-SNR limit (:mod:`~kompas.analysis.qc.snr`);
     ``lli_breaks_arc``: a loss-of-lock flag ends the MP arc (teqc, Anubis; gnssmultipath
-    does not, which is why it sees the slips the receiver flagged as multipath).
+    does not, which is why it sees the slips the receiver flagged as multipath);
+    ``partners``: second phase per code signal instead of the automatic choice
+    (:mod:`~kompas.analysis.qc.pairs`), e.g. ``(("E:C8Q", "L7Q"),)``.
     """
 
     elmask_deg: float = 10.0
@@ -51,6 +53,7 @@ class QCOptions:
     low_snr_dbhz: float = DEFAULT_LOW_SNR_DBHZ
     systems: str = SYSTEMS
     lli_breaks_arc: bool = True
+    partners: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass
@@ -207,6 +210,21 @@ def _mp(data: _Data, s: _System, pair: MPPair, t_s, interval, opt, present):
     return mp, label
 
 
+def _override(pairs: list[MPPair], partners: dict, s: _System) -> list[MPPair]:
+    out = []
+    for p in pairs:
+        other = partners.get(f"{s.char}:{p.code}")
+        if other is not None:
+            if other not in s.codes or other[0] != "L" or other[1] == p.code[1]:
+                raise ValueError(
+                    f"partner {other!r} for {s.char}:{p.code}: expected a phase of another "
+                    f"band observed in the file ({[c for c in s.codes if c[0] == 'L']})"
+                )
+            p = MPPair(p.system, p.code, p.phase, other)
+        out.append(p)
+    return out
+
+
 def _clock(ds: xr.Dataset, systems: list[_System], t_s, interval):
     """Clock jumps from one code and one phase per satellite (the first C/L pair of each
     system)."""
@@ -307,6 +325,7 @@ def qc(
     for s in systems:
         present = {c: np.isfinite(data.raw(s, c)) & s.use for c in s.codes}
         mp_pairs, phase_pairs = choose_pairs([c for c in s.codes if c[0] in "CL"], present, s.char)
+        mp_pairs = _override(mp_pairs, dict(opt.partners), s)
         mps = {p.code: _mp(data, s, p, t_s, grid.interval_s, opt, present) for p in mp_pairs}
         flags = {
             p.phase: (p, _slip_flags(data, s, p, t_s, grid.interval_s, opt)) for p in phase_pairs

@@ -6,12 +6,14 @@ carrier phase on the same frequency and a phase on a second frequency:
 * the phase ``L<b><a>`` of the same tracking mode, else the phase of the same band that is
   observed most often (the same carrier, so the same combination; a constant phase bias
   between tracking modes is removed with the arc mean);
-* the second phase: among the phases of the system's other bands (a different carrier
-  frequency), the one observed together with the code most often; ties go to the order of
-  :data:`SECOND_BAND_PREFERENCE` (the classic pairs: GPS L1↔L2, L5↔L1; Galileo E1↔E5a;
-  GLONASS G1↔G2; BDS B1I↔B3I, B2I↔B1I...).  This is the rule of gnssmultipath (most
-  estimates) with a stated tie-break, and it gives teqc's MP1 (P1/L1 with L2) and MP2
-  (P2/L2 with L1) on dual-frequency GPS data.
+* the second phase: among the phases of the system's other bands observed together with
+  the code at least :data:`COVERAGE` times as often as the best of them (gnssmultipath's
+  rule is "most estimates"), the one with the smallest amplification factor
+  |κ| = 2 f_j²/|f_i² − f_j²|, i.e. the widest frequency separation: the phase noise in MP
+  grows with κ, and close carriers (BDS B1C/B1I 14 MHz apart: κ ≈ 100; Galileo E5a/E5b:
+  κ ≈ 40) are avoided.  This gives teqc's MP1 (P1/L1 with L2) and MP2 (P2/L2 with L1) on
+  dual-frequency GPS data, L5↔L1, E1↔E5a, E5a/E5b/E6↔E1, G1↔G2, B1I↔B3I, B3I↔B1I,
+  B1C/B2a↔B2a/B1C on BDS-3.
 
 Each phase signal gets a partner for cycle-slip detection by the same rule, and the codes of
 both bands (for the Melbourne–Wübbena combination) when observed.
@@ -23,18 +25,12 @@ from dataclasses import dataclass
 
 import numpy as np
 
-__all__ = ["MPPair", "PhasePair", "choose_pairs", "code_for", "SECOND_BAND_PREFERENCE"]
+__all__ = ["MPPair", "PhasePair", "choose_pairs", "code_for", "COVERAGE"]
 
-#: Per system, the order in which second bands are preferred on ties (RINEX band digits).
-SECOND_BAND_PREFERENCE = {
-    "G": "215",
-    "R": "21436",
-    "E": "15786",
-    "C": "265178",
-    "J": "21564",
-    "I": "519",
-    "S": "15",
-}
+#: A second phase must be observed with the code at least this fraction as often as the
+#: most observed one (a phase tracked only on the newest satellites loses against one
+#: tracked on all of them, unless they cover nearly the same data).
+COVERAGE = 0.95
 
 
 @dataclass(frozen=True)
@@ -58,16 +54,36 @@ class PhasePair:
     partner_code: str | None
 
 
-def _rank(system: str, band: str) -> int:
-    order = SECOND_BAND_PREFERENCE.get(system, "")
-    return order.index(band) if band in order else len(order)
+def _nominal_hz(system: str, code: str) -> float:
+    from kompas.gnss import Signal
+
+    return Signal(system, code).frequency_hz(k=0)
+
+
+def _kappa(system: str, code_i: str, code_j: str) -> float:
+    fi, fj = _nominal_hz(system, code_i), _nominal_hz(system, code_j)
+    return abs(2.0 * fj * fj / (fi * fi - fj * fj)) if fi != fj else np.inf
 
 
 def _best(candidates: list[str], counts: dict[str, int], system: str) -> str | None:
+    """The most observed candidate (ties: the band/attribute order of the name)."""
     usable = [c for c in candidates if counts.get(c, 0) > 0]
     if not usable:
         return None
-    return max(usable, key=lambda c: (counts[c], -_rank(system, c[1]), c))
+    return max(usable, key=lambda c: (counts[c], c))
+
+
+def _second(of: str, candidates: list[str], counts: dict[str, int], system: str) -> str | None:
+    """The second phase for ``of``: enough coverage, then the smallest |κ| (module notes)."""
+    usable = [
+        c for c in candidates
+        if counts.get(c, 0) > 0 and _nominal_hz(system, c) != _nominal_hz(system, of)
+    ]  # fmt: skip
+    if not usable:
+        return None
+    top = max(counts[c] for c in usable)
+    good = [c for c in usable if counts[c] >= COVERAGE * top]
+    return min(good, key=lambda c: (_kappa(system, of, c), -counts[c], c))
 
 
 def choose_pairs(
@@ -94,24 +110,24 @@ def choose_pairs(
             return exact
         return _best([p for p in phases if p[1] == code[1]], count, system)
 
-    def partner_of(base: np.ndarray, band: str) -> str | None:
-        others = [p for p in phases if p[1] != band]
+    def partner_of(base: np.ndarray, phase: str) -> str | None:
+        others = [p for p in phases if p[1] != phase[1]]
         joint = {p: int((base & present[p]).sum()) for p in others}
-        return _best(others, joint, system)
+        return _second(phase, others, joint, system)
 
     mp: list[MPPair] = []
     for code in pcodes:
         ph = same_band_phase(code)
         if ph is None:
             continue
-        partner = partner_of(present[code] & present[ph], code[1])
+        partner = partner_of(present[code] & present[ph], ph)
         if partner is not None:
             mp.append(MPPair(system, code, ph, partner))
     slips: list[PhasePair] = []
     for ph in phases:
         if not count[ph]:
             continue
-        partner = partner_of(present[ph], ph[1])
+        partner = partner_of(present[ph], ph)
         code = code_for(ph, pcodes, count, system)
         pcode = code_for(partner, pcodes, count, system) if partner else None
         slips.append(PhasePair(system, ph, partner, code, pcode))

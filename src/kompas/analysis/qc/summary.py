@@ -266,13 +266,13 @@ def _satellite_table(sv, tracked, expected_sv, el, events, gaps, mp_sat) -> pd.D
                 exp > 0, (tracked & expected_sv).sum(axis=0) / exp, np.nan
             )
     if el is not None:
-        with np.errstate(invalid="ignore"):
-            e = np.where(tracked, el, np.nan)
-            df["mean_elevation_deg"] = (
-                np.nanmean(np.where(np.isfinite(e), e, np.nan), axis=0) if e.size else np.nan
-            )
-            df["max_elevation_deg"] = np.nanmax(np.where(np.isfinite(e), e, -np.inf), axis=0)
-        df.loc[~np.isfinite(df["max_elevation_deg"]), "max_elevation_deg"] = np.nan
+        e = np.where(tracked & np.isfinite(el), el, np.nan)
+        ok = np.isfinite(e)
+        n = ok.sum(axis=0)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            df["mean_elevation_deg"] = np.where(n > 0, np.where(ok, e, 0.0).sum(axis=0) / n, np.nan)
+        mx = np.where(ok, e, -np.inf).max(axis=0)
+        df["max_elevation_deg"] = np.where(np.isfinite(mx), mx, np.nan)
     slip = events[events["detector"] != "LLI"]
     df["slips"] = slip.groupby("sv").size().reindex(sv, fill_value=0).to_numpy()
     df["lli"] = (
