@@ -295,7 +295,7 @@ def qc(
     tick = progress or (lambda stage, done, total: None)
     total = 6
     tick("read", 0, total)
-    ds = load_obs(obs)
+    ds, zeros = _zeros_as_missing(load_obs(obs))
     grid = obs_grid(ds)
     orbits, orbit_source = load_orbits(nav, sp3)
     tick("orbits", 1, total)
@@ -333,8 +333,43 @@ def qc(
         per_system.append((s, mp_pairs, mps, flags, present))
     tick("summary", 4, total)
     result = build_result(ds, grid, geom, el, opt, per_system, jumps, orbit_source, data)
+    glo = [x for x in systems if x.char == "R"]
+    if glo and not np.isfinite(data.freq(glo[0], "L1C") if "L1C" in glo[0].codes else 0).all():
+        result.attrs["notes"].append(
+            "GLONASS satellites without a frequency channel (none in the header's GLONASS "
+            "SLOT / FRQ # or the navigation data): no multipath or slips for their FDMA signals"
+        )
+    if zeros:
+        result.attrs["zero_values"] = zeros
+        result.attrs["notes"].append(
+            f"{sum(zeros.values())} observations written as 0.000 (a receiver's 'not "
+            "observed') treated as missing (per code in zero_values)"
+        )
     tick("done", total, total)
     return result
+
+
+def _zeros_as_missing(ds: xr.Dataset) -> tuple[xr.Dataset, dict]:
+    """Code, phase and SNR values of exactly 0 mean "not observed" (some receivers write
+    0.000 instead of a blank): replaced by NaN in a shallow copy, and counted per code."""
+    from kompas.io.rinex_obs_summary import observation_codes
+
+    counts, new = {}, {}
+    for c in observation_codes(ds):
+        if c[0] not in "CLS":
+            continue
+        v = ds.variables[c].values
+        z = v == 0.0
+        n = int(z.sum())
+        if n:
+            counts[c] = n
+            new[c] = (ds[c].dims, np.where(z, np.nan, v), ds[c].attrs)
+    if not new:
+        return ds, counts
+    out = ds.copy(deep=False)
+    for c, var in new.items():
+        out[c] = var
+    return out, counts
 
 
 def _geometry(ds, orbits, orbit_source, grid, position_m):

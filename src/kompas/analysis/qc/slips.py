@@ -34,6 +34,7 @@ after a longer gap a new arc starts and no slip is counted (it is a gap, reporte
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass
 
 import numpy as np
@@ -128,8 +129,9 @@ def _robust_limit(r: np.ndarray, settings: SlipSettings) -> np.ndarray:
     ok = np.isfinite(a)
     if not ok.any():
         return np.zeros(r.shape[1])
-    with np.errstate(invalid="ignore"):
-        med = np.nanmedian(np.where(ok, a, np.nan), axis=0) if ok.any() else 0.0
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN columns: limit 0
+        med = np.nanmedian(np.where(ok, a, np.nan), axis=0)
     return np.nan_to_num(settings.gf_sigma_factor * 1.4826 * med)[None, :]
 
 
@@ -258,5 +260,5 @@ def detect_slips(
         cmc_m = code_m - phase_m
         d = np.where(linked, cmc_m - _gathered(cmc_m, prev), np.nan)
         with np.errstate(invalid="ignore"):
-            cmc = np.abs(d) > settings.cmc_threshold_m
+            cmc = np.abs(d) > np.maximum(settings.cmc_threshold_m, _robust_limit(d, settings))
     return SlipFlags(gf & linked, mw & linked, cmc & linked, lli_flag, new_arc)
