@@ -63,6 +63,7 @@ _API: dict[str, str] = {
     "run_demo": "kompas.sim.demo",
     "time_offsets": "kompas.analysis.time_offsets",
     "plan": "kompas.analysis.plan",
+    "day_report": "kompas.report.day",
     # simulation
     "nominal_navigation": "kompas.sim",
     "simulate_observations": "kompas.sim",

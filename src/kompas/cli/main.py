@@ -16,6 +16,7 @@ _COMMANDS: dict[str, str] = {
     "info": "kompas.cli.info:info",
     "offsets": "kompas.cli.offsets:offsets_command",
     "plan": "kompas.cli.plan:plan_command",
+    "report": "kompas.cli.report:report_command",
     "qc": "kompas.cli.qc:qc_command",
     "sisre": "kompas.cli.sisre:sisre_command",
     "solve": "kompas.cli.solve:solve_command",
