@@ -223,3 +223,19 @@ def test_offsets_cli_json(data, tmp_path, capsys):
         "                                                            END OF HEADER\n"
     )
     assert main(["offsets", str(bad)]) == 3
+
+
+def test_header_vs_record_consistency():
+    from kompas.analysis.time_offsets import source_consistency
+
+    t = T0 + np.arange(0, 6 * H, H // 4)
+    for delta, expected in ((1e-11, True), (2e-9, False)):
+        rows = [
+            _row("GAGP", 4e-9, 1e-14),
+            _row("GAGP", 4e-9 + delta, 1e-14, source="STO", message="IFNV", ttm=T0 - H),
+        ]
+        c = source_consistency(_nav(rows), t).set_index(["a", "b"])
+        # header LSB 2^-35 s (A0G) + record LSB 2^-35 s = 0.058 ns
+        row = c.loc[("STO:IFNV", "header")]
+        assert row["median_ns"] == pytest.approx(delta * 1e9, abs=1e-6)
+        assert bool(row["consistent"]) is expected
