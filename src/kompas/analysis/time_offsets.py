@@ -103,10 +103,14 @@ def _scaled_records(df: pd.DataFrame, k: float, unit: str) -> list[dict]:
 
 
 def _scaled_receivers(rec: dict, k: float, unit: str) -> dict:
-    """Station → pair → {"x_ns": {median, std, drift_per_day, n}} with values in ``unit``."""
+    """Station → pair → {"x_ns": {median, std, drift_ns_per_day, n}} with values (and the
+    names of the ``_ns`` keys) in ``unit``."""
 
     def scale(stats: dict) -> dict:
-        return {key: (v if key == "n" else v * k) for key, v in stats.items()}
+        return {
+            key.replace("_ns_", f"_{unit}_"): (v if key == "n" else v * k)
+            for key, v in stats.items()
+        }
 
     out: dict = {}
     for station, pairs in rec.items():
@@ -248,11 +252,12 @@ def _drift_per_day(t_ns: np.ndarray, v: np.ndarray) -> float:
 def _stats(t_ns: np.ndarray, v: np.ndarray) -> dict[str, float]:
     ok = np.isfinite(v)
     if not ok.any():
-        return {"median": float("nan"), "std": float("nan"), "drift_per_day": float("nan"), "n": 0}
+        nan = float("nan")
+        return {"median": nan, "std": nan, "drift_ns_per_day": nan, "n": 0}
     return {
         "median": float(np.median(v[ok])),
         "std": float(np.std(v[ok])),
-        "drift_per_day": _drift_per_day(t_ns[ok], v[ok]),
+        "drift_ns_per_day": _drift_per_day(t_ns[ok], v[ok]),
         "n": int(ok.sum()),
     }
 

@@ -68,7 +68,7 @@ def _print(report, unit: str, k: float) -> None:
                     _fmt(e["broadcast_ns"]["median"] * k),
                     _fmt(d["median"] * k),
                     _fmt(d["std"] * k),
-                    _fmt(d["drift_per_day"] * k),
+                    _fmt(d["drift_ns_per_day"] * k),
                 )
         console.print(t)
         console.print(
