@@ -209,3 +209,15 @@ def test_nominal_and_cli(tmp_path, capsys, data):
         )
         == 2
     )
+
+
+def test_system_without_satellites_is_said(nav):
+    from kompas.io.navigation import Navigation
+
+    gps_only = Navigation(ephemerides={"G_LNAV": nav["G_LNAV"]})
+    kw = {"start": DAY["start"], "end": "2023-01-01T01:00:00", "interval_s": 1800}
+    with pytest.warns(UserWarning, match="no satellite of system"):
+        res = plan(gps_only, site=_site(NIST_XYZ), systems="GE", **kw)
+    assert res.attrs["systems_without_satellites"] == "E"
+    assert res.summary["GE-G"]["solved_fraction"] == 0.0
+    assert res.summary["GE-E"]["pdop_mean"] == pytest.approx(res.summary["GE"]["pdop_mean"])
