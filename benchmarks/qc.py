@@ -70,10 +70,16 @@ warnings.simplefilter("ignore")
 t0 = time.perf_counter()
 import geoveil_mp as g
 obs, sp3, mask = sys.argv[1], sys.argv[2], float(sys.argv[3])
+xyz = None
+for line in open(obs, encoding="latin-1"):
+    if "APPROX POSITION XYZ" in line:
+        xyz = [float(v) for v in line[:60].split()]
+    if "END OF HEADER" in line:
+        break
 data = g.read_rinex_obs(obs)
 res = g.MultipathAnalyzer(data, elevation_cutoff=mask).analyze()
-if sp3:
-    res.compute_elevations(g.read_sp3(sp3), None)
+if sp3 and xyz:
+    res.compute_elevations(g.read_sp3(sp3), g.Ecef(*xyz))
 rms = {f"{s.system}:{s.code}": float(s.rms) for s in res.statistics}
 print(json.dumps({"wall_s": time.perf_counter() - t0, "rms": rms}))
 """
@@ -93,6 +99,7 @@ def run(python: str, code: str, args: list[str]) -> dict:
         return {"error": (err.strip().splitlines() or ["failed"])[-1][:200], "process_s": outer}
     result = json.loads(out.strip().splitlines()[-1])
     result["peak_rss_mb"] = usage.ru_maxrss / 1024.0  # Linux: kilobytes
+    result["cpu_s"] = usage.ru_utime + usage.ru_stime
     result["process_s"] = outer
     return result
 
@@ -174,10 +181,16 @@ def report(kompas: dict, peers: dict) -> None:
             print(f"  {n:<14} failed: {r['error']}")
             continue
         extra = f"  (runs {r['all_wall_s']})" if n == "kompas" else ""
-        print(f"  {n:<14} {r['wall_s']:7.2f} s  {r['peak_rss_mb']:7.0f} MB peak RSS{extra}")
+        print(
+            f"  {n:<14} {r['wall_s']:7.2f} s wall {r['cpu_s']:7.2f} s CPU "
+            f"{r['peak_rss_mb']:6.0f} MB peak RSS{extra}"
+        )
     for n in peers:
         if "error" not in peers[n]:
-            print(f"  kompas is {peers[n]['wall_s'] / kompas['wall_s']:.1f}x faster than {n}")
+            print(
+                f"  kompas is {peers[n]['wall_s'] / kompas['wall_s']:.1f}x faster than {n} "
+                f"(wall), {peers[n]['cpu_s'] / kompas['cpu_s']:.1f}x (CPU)"
+            )
 
 
 if __name__ == "__main__":

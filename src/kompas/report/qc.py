@@ -197,11 +197,11 @@ def completeness_figure(result: QCResult):
     pct = 100 * sig["completeness"].to_numpy(float)
     ax.bar(x, pct, color=colours)
     for xi, p in zip(x, pct, strict=True):
-        ax.text(xi, p + 1, f"{p:.0f}", ha="center", fontsize=7)
+        ax.text(xi, p + 1, f"{p:.1f}", ha="center", fontsize=7)
     ax.set_xticks(x, sig.index, rotation=60, fontsize=8)
     ax.set_ylim(0, 110)
     ax.set_ylabel("completeness [%]")
-    ax.set_title(f"Observations present / expected above {result.attrs.get('elmask_deg')}°")
+    ax.set_title(f"Observations present / expected above {result.attrs.get('elmask_deg'):g}°")
     ax.grid(alpha=0.3, axis="y")
     return fig
 
