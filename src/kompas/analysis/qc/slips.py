@@ -41,7 +41,6 @@ after a longer gap a new arc starts and no slip is counted (it is a gap, reporte
 
 from __future__ import annotations
 
-import warnings
 from dataclasses import dataclass
 
 import numpy as np
@@ -132,17 +131,25 @@ def _geometry_free(gf, valid, dt, prev, linked, settings):
     return over & _local_max(np.where(linked, r, 0.0), prev, nxt), r
 
 
+def column_median(x: np.ndarray) -> np.ndarray:
+    """Median of the finite values of each column (NaN for an empty column), by one sort
+    (NaN sorts last) instead of :func:`numpy.nanmedian`'s copies."""
+    srt = np.sort(np.where(np.isfinite(x), x, np.nan), axis=0)
+    n = np.isfinite(srt).sum(axis=0)
+    lo = np.clip((n - 1) // 2, 0, None)
+    hi = np.clip(n // 2, 0, None)
+    cols = np.arange(x.shape[1])
+    med = 0.5 * (srt[lo, cols] + srt[hi, cols])
+    return np.where(n > 0, med, np.nan)
+
+
 def _robust_limit(r: np.ndarray, settings: SlipSettings) -> np.ndarray:
     """Per satellite, ``gf_sigma_factor`` robust standard deviations (1.4826 × median |r|)
     of the detrended GF changes: raises the threshold for noisy phases (SBAS GEOs on NIST
     show 3-5 cm of GF noise per epoch) and leaves it at the floor for normal ones (~2 mm)."""
-    a = np.abs(r)
-    ok = np.isfinite(a)
-    if not ok.any():
-        return np.zeros(r.shape[1])
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN columns: limit 0
-        med = np.nanmedian(np.where(ok, a, np.nan), axis=0)
+    if r.size == 0:
+        return np.zeros((1, r.shape[1]))
+    med = column_median(np.abs(r))
     return np.nan_to_num(settings.gf_sigma_factor * 1.4826 * med)[None, :]
 
 
@@ -159,14 +166,10 @@ def _local_limit(r: np.ndarray, settings: SlipSettings) -> np.ndarray:
     cs = np.vstack([zero, np.cumsum(a, axis=0)])
     cn = np.vstack([zero, np.cumsum(ok, axis=0)])
     n = r.shape[0]
-    lo = np.clip(np.arange(n) - w, 0, n)[:, None]
-    hi = np.clip(np.arange(n) + w + 1, 0, n)[:, None]
-    total = np.take_along_axis(cs, np.broadcast_to(hi, r.shape), 0) - np.take_along_axis(
-        cs, np.broadcast_to(lo, r.shape), 0
-    )
-    count = np.take_along_axis(cn, np.broadcast_to(hi, r.shape), 0) - np.take_along_axis(
-        cn, np.broadcast_to(lo, r.shape), 0
-    )
+    lo = np.clip(np.arange(n) - w, 0, n)
+    hi = np.clip(np.arange(n) + w + 1, 0, n)
+    total = cs[hi] - cs[lo]
+    count = cn[hi] - cn[lo]
     with np.errstate(invalid="ignore", divide="ignore"):
         mean_abs = (total - a) / (count - ok)
     return np.nan_to_num(settings.gf_local_factor * 1.25 * mean_abs)
