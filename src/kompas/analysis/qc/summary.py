@@ -175,9 +175,12 @@ def _signal_table(per_system, ds, el, opt, expected_sv, phases) -> tuple[pd.Data
                     obs_per_slip=pr["obs_per_slip"],
                 )
             if expected_sv is not None:
-                exp = int(expected_sv[:, s.cols][:, sent_by[code]].sum())
+                exp_s = expected_sv[:, s.cols] & sent_by[code][None, :]
+                exp = int(exp_s.sum())
                 row["expected"] = exp
-                row["completeness"] = n_obs / exp if exp else np.nan
+                # present where expected: satellites without an orbit count in neither
+                got = int((present[code] & exp_s).sum())
+                row["completeness"] = got / exp if exp else np.nan
             scode = "S" + code[1:]
             if scode in present:
                 st = snr_stats(ds[scode].values[:, s.cols], s.use, opt.low_snr_dbhz)
