@@ -71,8 +71,9 @@ def sky_figure(result: QCResult):
     ncol = min(len(systems), 4)
     nrow = int(np.ceil(len(systems) / ncol))
     fig, axes = subplots(
-        nrow, ncol, figsize=(4.2 * ncol, 4.4 * nrow), subplot_kw={"projection": "polar"}
+        nrow, ncol, figsize=(4.8 * ncol, 4.4 * nrow), subplot_kw={"projection": "polar"}
     )
+    fig.subplots_adjust(wspace=0.45)
     axes = np.atleast_1d(axes).ravel()
     sv = series["sv"].values.astype(str)
     mappable = None
@@ -140,6 +141,7 @@ def tracking_figure(result: QCResult):
     keep = np.flatnonzero(tracked.any(axis=0))
     if keep.size == 0:
         return None
+    keep = np.array(sorted(keep, key=lambda k: ("GRECJIS".find(sv[k][0]) % 9, sv[k])))
     sv = sv[keep]
     times = series["time"].values
     hours = (times - times[0]).astype("timedelta64[ns]").astype(np.int64) / 3.6e12
@@ -178,10 +180,10 @@ def tracking_figure(result: QCResult):
     ax.set_ylim(sv.size - 0.5, -0.5)
     ax.set_xlim(0, max(float(hours[-1]), 1e-3))
     ax.set_xlabel(f"hours after {str(times[0])[:19]} ({result.attrs.get('time_scale')})")
-    ax.set_title("Tracking: observed epochs per satellite, slips, loss of lock and gaps")
+    ax.set_title("Tracking: observed epochs per satellite, slips, loss of lock and gaps", pad=24)
     ax.grid(alpha=0.2, axis="x")
-    ax.legend(fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.08 - 2.0 / sv.size),
-              ncol=6, markerscale=3)  # fmt: skip
+    ax.legend(fontsize=8, loc="lower center", bbox_to_anchor=(0.5, 1.0), ncol=8,
+              markerscale=3, frameon=False)  # fmt: skip
     return fig
 
 

@@ -202,6 +202,8 @@ def _signal_table(per_system, ds, el, opt, expected_sv, phases) -> tuple[pd.Data
         "snr_code", "snr_mean_dbhz", "snr_low_fraction",
     ]  # fmt: skip
     table = table.reindex(columns=cols).set_index("signal")
+    order = sorted(table.index, key=lambda k: ("GRECJIS".find(k[0]) % 9, k[3], k[4], k))
+    table = table.loc[order]
     return table, mp_sat, {"mp": mp_el, "snr": snr_el}
 
 
@@ -250,6 +252,9 @@ def build_result(ds, grid, geom, el, opt, per_system, jumps, orbit_source, data)
     bins = ELEVATION_BINS_DEG[:-1]
     mp_el = pd.DataFrame(by_el["mp"], index=bins) if el is not None else pd.DataFrame()
     snr_el = pd.DataFrame(by_el["snr"], index=bins) if el is not None else pd.DataFrame()
+    mp_el = mp_el[[k for k in signals.index if k in mp_el]] if len(mp_el) else mp_el
+    snr_order = [f"{k[:2]}S{k[3:]}" for k in signals.index]
+    snr_el = snr_el[[k for k in snr_order if k in snr_el]] if len(snr_el) else snr_el
     for t in (mp_el, snr_el):
         t.index.name = "elevation_from_deg"
     attrs = _attrs(ds, grid, geom, opt, orbit_source)
@@ -375,7 +380,7 @@ def _teqc(signals: pd.DataFrame, phases: pd.DataFrame) -> dict:
 
 def _summary(signals, phases, satellites, ds, grid, cj, gaps, fg, attrs) -> dict:
     systems = {}
-    for char in dict.fromkeys(satellites["system"]):
+    for char in sorted(dict.fromkeys(satellites["system"]), key=lambda c: "GRECJIS".find(c) % 9):
         sat = satellites[satellites["system"] == char]
         sig = signals[signals["system"] == char] if len(signals) else signals
         ph = phases[phases["system"] == char] if len(phases) else phases
