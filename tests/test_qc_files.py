@@ -121,6 +121,12 @@ def test_cli_errors(tmp_path):
     bad.write_text("not a rinex file\n")
     assert main(["qc", str(bad)]) == 1
     assert main(["qc", str(tmp_path / "missing.rnx")]) == 2
+    from kompas.analysis.qc import QCOptions
+
+    with pytest.raises(ValueError, match="expected characters"):
+        qc(tmp_path / "x", options=QCOptions(systems="GX"))
+    with pytest.raises(ValueError, match="elmask_deg"):
+        qc(tmp_path / "x", elmask_deg=95)
     with pytest.raises(QCInputError):
         import xarray as xr
 

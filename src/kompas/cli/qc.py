@@ -100,7 +100,12 @@ def _wrap(text: str) -> list[str]:
     help="Precise orbits (SP3) for the elevations instead of NAV (repeat for several).",
 )
 @click.option(
-    "--elmask", "elmask_deg", type=float, default=10.0, show_default=True, help="Mask, degrees."
+    "--elmask",
+    "elmask_deg",
+    type=click.FloatRange(-5, 90),
+    default=10.0,
+    show_default=True,
+    help="Mask, degrees.",
 )
 @click.option("--position", help="Receiver X,Y,Z in metres (default: the header's).")
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
