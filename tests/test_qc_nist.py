@@ -174,6 +174,11 @@ def test_inserted_slips_gaps_and_clock_jump_found(nist):
     for name in [v for v in mod.data_vars if mod[v].dims == ("time", "sv")]:
         if mod[name].dtype.kind == "f":
             mod[name].loc[{"sv": "E11", "time": t[g0 : g0 + 6]}] = np.nan
+    # a phase arc cut: G05 loses L1C and L2W for 10 epochs (5 min, longer than the 2 min
+    # bridged), its codes stay: a new arc, not a slip, not a satellite gap
+    c0 = start["G05"] + 195
+    for name in ("L1C", "L2W"):
+        mod[name].loc[{"sv": "G05", "time": t[c0 : c0 + 10]}] = np.nan
     # a 1 ms receiver clock reset in the codes only (as many receivers steer their clock)
     j0 = 2000
     for name in [v for v in mod.data_vars if str(v)[0] == "C" and len(str(v)) == 3]:
@@ -189,6 +194,9 @@ def test_inserted_slips_gaps_and_clock_jump_found(nist):
         w = t[start[sv] - 10 : start[sv] + 220]
         extra = found[(found["sv"] == sv) & found["time"].isin(w)]
         assert set(extra["time"]) <= {ts for s, ts in expected if s == sv}, (sv, extra, start)
+    mp = got.series["mp_C1C"].sel(sv="G05").values
+    assert np.isnan(mp[c0 : c0 + 10]).all() and np.isfinite(mp[c0 + 10 : c0 + 20]).all()
+    assert got.gaps[got.gaps["sv"] == "G05"].empty
     gaps = got.gaps[got.gaps["sv"] == "E11"]
     assert len(gaps) == 1
     assert gaps.iloc[0]["start"] == t[g0] and gaps.iloc[0]["end"] == t[g0 + 5]

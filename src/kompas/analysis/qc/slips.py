@@ -118,17 +118,46 @@ def _mean_of_two(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     return (a0 + b0) / np.maximum(n, 1)
 
 
-def _geometry_free(gf, valid, dt, prev, linked, settings):
-    nxt = next_valid(valid)
-    d1 = np.where(linked, gf - _gathered(gf, prev), np.nan)
+#: Detection passes of the GF detector: each removes the steps found so far, so that a
+#: slip on the epoch after another one is no longer hidden in its echo.
+GF_PASSES = 3
+
+
+def _gf_residual(d1, dt, prev, nxt):
     rate = d1 / dt
     rate_prev = np.where(prev >= 0, _gathered(rate, prev), np.nan)
     rate_next = np.where(nxt >= 0, _gathered(rate, nxt), np.nan)
-    r = d1 - dt * _mean_of_two(rate_prev, rate_next)
-    with np.errstate(invalid="ignore"):
-        limit = np.maximum(gf_threshold_m(dt, settings), _robust_limit(r, settings))
-        over = np.abs(r) > np.maximum(limit, _local_limit(r, settings))
-    return over & _local_max(np.where(linked, r, 0.0), prev, nxt), r
+    return d1 - dt * _mean_of_two(rate_prev, rate_next)
+
+
+def _geometry_free(gf, valid, dt, prev, linked, settings):
+    """GF slip flags and the detrended changes r (module notes), in up to
+    :data:`GF_PASSES` passes: the steps found are removed from the changes before the next."""
+    nxt = next_valid(valid)
+    d1 = np.where(linked, gf - _gathered(gf, prev), np.nan)
+    found = np.zeros(gf.shape, dtype=bool)
+    work = d1
+    for _ in range(GF_PASSES):
+        r = _gf_residual(work, dt, prev, nxt)
+        with np.errstate(invalid="ignore"):
+            limit = np.maximum(gf_threshold_m(dt, settings), _robust_limit(r, settings))
+            over = np.abs(r) > np.maximum(limit, _local_limit(r, settings))
+        new = over & _local_max(np.where(linked, r, 0.0), prev, nxt) & ~found
+        if not new.any():
+            break
+        found |= new
+        # the step itself leaves the change series: what remains is the rate
+        work = np.where(found, dt * _mean_of_two(*_neighbour_rates(work, dt, prev, nxt)), work)
+    r_first = _gf_residual(d1, dt, prev, nxt)
+    return found, np.where(found, r_first, r)
+
+
+def _neighbour_rates(d1, dt, prev, nxt):
+    rate = d1 / dt
+    return (
+        np.where(prev >= 0, _gathered(rate, prev), np.nan),
+        np.where(nxt >= 0, _gathered(rate, nxt), np.nan),
+    )
 
 
 def column_median(x: np.ndarray) -> np.ndarray:
