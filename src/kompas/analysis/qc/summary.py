@@ -429,6 +429,9 @@ def _records(df: pd.DataFrame) -> list[dict]:
     return out
 
 
+_COUNTS = ("n_obs", "n_mp", "slips", "lli", "expected")
+
+
 def _plain(v):
     if isinstance(v, (float, np.floating)):
         return float(v) if np.isfinite(v) else None
@@ -440,10 +443,10 @@ def _plain(v):
 def _to_dict(r: QCResult) -> dict[str, Any]:
     sig = {}
     for key, row in r.signals.iterrows():
-        d = {
-            k: (None if isinstance(v, float) and not np.isfinite(v) else v) for k, v in row.items()
-        }
-        d = {k: v for k, v in d.items() if k not in ("system", "code")}
+        d = {k: _plain(v) for k, v in row.items() if k not in ("system", "code")}
+        for k in _COUNTS:
+            if isinstance(d.get(k), float):
+                d[k] = int(d[k])
         sig[key] = d
     sats = {}
     for sv, row in r.satellites.iterrows():
