@@ -217,3 +217,16 @@ def test_glonass_uses_channel_frequencies(nist):
     f = frequency_hz(np.array(["R01", "R02"]), "L1C", ds.attrs["glonass_channels"])
     assert f[0] == 1602e6 + 1 * 562.5e3 and f[1] == 1602e6 - 4 * 562.5e3
     assert np.isfinite(r.mp_satellite["R:C1C"].dropna()).sum() >= 20
+
+
+def test_precise_orbits_give_the_same_sky(nist, data):
+    ds, nav, _ = nist
+    hour = ds.isel(time=slice(0, 120))
+    p = qc(hour, sp3=data("nist-2023-001/COD0MGXFIN_20230010000_01D_05M_ORB.SP3.gz"))
+    b = qc(hour, nav)
+    assert p.attrs["orbits"].startswith("sp3:")
+    d = np.abs(p.series["elevation_deg"].values - b.series["elevation_deg"].values)
+    # budget: broadcast orbit errors of metres over 20 000 km are 1e-5 deg
+    assert np.nanmax(d) < 0.01
+    comp = p.signals["completeness"].dropna()
+    assert ((comp > 0.95) & (comp <= 1.0)).all()
