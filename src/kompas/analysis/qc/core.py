@@ -77,7 +77,6 @@ class _Data:
         self.ds = ds
         self.code_fix = code_fix[:, None]
         self.phase_fix = phase_fix[:, None]
-        self.k = ds.attrs.get("glonass_channels") or None
 
     def freq(self, s: _System, code: str) -> np.ndarray:
         key = ("f", code)
@@ -321,9 +320,7 @@ def qc(
         use_all = np.ones((ds.sizes["time"], ds.sizes["sv"]), dtype=bool)
     t_s = (grid.t_ns - grid.t_ns[0]) / 1e9
     tick("clock", 2, total)
-    k = ds.attrs.get("glonass_channels") or (
-        orbits.glonass_channels() if hasattr(orbits, "glonass_channels") else None
-    )
+    k = _glonass_channels(ds, orbits)
     systems = _systems(ds, opt, use_all, k)
     if not systems:
         raise QCInputError(
@@ -360,6 +357,14 @@ def qc(
         )
     tick("done", total, total)
     return result
+
+
+def _glonass_channels(ds: xr.Dataset, orbits: Any) -> dict | None:
+    """FDMA channel per GLONASS slot: the navigation data's, overridden by the observation
+    header's GLONASS SLOT / FRQ # where it has the slot."""
+    k = dict(orbits.glonass_channels()) if hasattr(orbits, "glonass_channels") else {}
+    k.update(ds.attrs.get("glonass_channels") or {})
+    return k or None
 
 
 def _zeros_as_missing(ds: xr.Dataset) -> tuple[xr.Dataset, dict]:
