@@ -71,8 +71,9 @@ def sky_figure(result: QCResult):
     ncol = min(len(systems), 4)
     nrow = int(np.ceil(len(systems) / ncol))
     fig, axes = subplots(
-        nrow, ncol, figsize=(4.2 * ncol, 4.4 * nrow), subplot_kw={"projection": "polar"}
+        nrow, ncol, figsize=(4.8 * ncol, 4.4 * nrow), subplot_kw={"projection": "polar"}
     )
+    fig.subplots_adjust(wspace=0.45)
     axes = np.atleast_1d(axes).ravel()
     sv = series["sv"].values.astype(str)
     mappable = None
@@ -140,6 +141,7 @@ def tracking_figure(result: QCResult):
     keep = np.flatnonzero(tracked.any(axis=0))
     if keep.size == 0:
         return None
+    keep = np.array(sorted(keep, key=lambda k: ("GRECJIS".find(sv[k][0]) % 9, sv[k])))
     sv = sv[keep]
     times = series["time"].values
     hours = (times - times[0]).astype("timedelta64[ns]").astype(np.int64) / 3.6e12
@@ -178,10 +180,10 @@ def tracking_figure(result: QCResult):
     ax.set_ylim(sv.size - 0.5, -0.5)
     ax.set_xlim(0, max(float(hours[-1]), 1e-3))
     ax.set_xlabel(f"hours after {str(times[0])[:19]} ({result.attrs.get('time_scale')})")
-    ax.set_title("Tracking: observed epochs per satellite, slips, loss of lock and gaps")
+    ax.set_title("Tracking: observed epochs per satellite, slips, loss of lock and gaps", pad=24)
     ax.grid(alpha=0.2, axis="x")
-    ax.legend(fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.08 - 2.0 / sv.size),
-              ncol=6, markerscale=3)  # fmt: skip
+    ax.legend(fontsize=8, loc="lower center", bbox_to_anchor=(0.5, 1.0), ncol=8,
+              markerscale=3, frameon=False)  # fmt: skip
     return fig
 
 
@@ -197,11 +199,11 @@ def completeness_figure(result: QCResult):
     pct = 100 * sig["completeness"].to_numpy(float)
     ax.bar(x, pct, color=colours)
     for xi, p in zip(x, pct, strict=True):
-        ax.text(xi, p + 1, f"{p:.0f}", ha="center", fontsize=7)
+        ax.text(xi, p + 1, f"{p:.1f}", ha="center", fontsize=7)
     ax.set_xticks(x, sig.index, rotation=60, fontsize=8)
     ax.set_ylim(0, 110)
     ax.set_ylabel("completeness [%]")
-    ax.set_title(f"Observations present / expected above {result.attrs.get('elmask_deg')}°")
+    ax.set_title(f"Observations present / expected above {result.attrs.get('elmask_deg'):g}°")
     ax.grid(alpha=0.3, axis="y")
     return fig
 
@@ -309,9 +311,10 @@ def _facts_html(result: QCResult) -> str:
     return f"<table id='facts'>{rows}</table>{notes}"
 
 
-def render_qc_report(result: QCResult) -> str:
-    """The report's HTML text (one self-contained page)."""
-    figures = qc_figures(result)
+def render_qc_report(result: QCResult, figures: dict | None = None) -> str:
+    """The report's HTML text (one self-contained page); ``figures`` from
+    :func:`qc_figures` when already made."""
+    figures = qc_figures(result) if figures is None else figures
     fig_html = "".join(
         figure_html(figure_png(fig), name, _CAPTIONS[name]) for name, fig in figures.items()
     )
@@ -342,19 +345,22 @@ teqc's o/slps; LLI: receiver loss-of-lock flags, counted apart.</p>
     )
 
 
-def write_qc_report(result: QCResult, path: str | Path) -> Path:
+def write_qc_report(result: QCResult, path: str | Path, figures: dict | None = None) -> Path:
     """Write the self-contained HTML report; returns its path."""
     path = Path(path)
-    path.write_text(render_qc_report(result), encoding="utf-8")
+    path.write_text(render_qc_report(result, figures), encoding="utf-8")
     return path
 
 
-def write_qc_plots(result: QCResult, directory: str | Path) -> list[Path]:
+def write_qc_plots(
+    result: QCResult, directory: str | Path, figures: dict | None = None
+) -> list[Path]:
     """Write every plot of the report as ``qc-<name>.png`` in ``directory`` (created)."""
     out = Path(directory)
     out.mkdir(parents=True, exist_ok=True)
     paths = []
-    for name, fig in qc_figures(result).items():
+    figures = qc_figures(result) if figures is None else figures
+    for name, fig in figures.items():
         p = out / f"qc-{name}.png"
         fig.savefig(p, dpi=110, bbox_inches="tight")
         paths.append(p)

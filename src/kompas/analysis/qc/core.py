@@ -77,7 +77,6 @@ class _Data:
         self.ds = ds
         self.code_fix = code_fix[:, None]
         self.phase_fix = phase_fix[:, None]
-        self.k = ds.attrs.get("glonass_channels") or None
 
     def freq(self, s: _System, code: str) -> np.ndarray:
         key = ("f", code)
@@ -210,6 +209,18 @@ def _mp(data: _Data, s: _System, pair: MPPair, t_s, interval, opt, present):
     return mp, label
 
 
+def _check_options(opt: QCOptions) -> None:
+    if not -5.0 <= opt.elmask_deg <= 90.0:
+        raise ValueError(f"elmask_deg={opt.elmask_deg!r}: expected -5 to 90 degrees")
+    bad = set(opt.systems) - set(SYSTEMS)
+    if bad or not opt.systems:
+        raise ValueError(
+            f"systems={opt.systems!r}: expected characters of {SYSTEMS!r} (G R E C J I S)"
+        )
+    if opt.min_arc_epochs < 1:
+        raise ValueError(f"min_arc_epochs={opt.min_arc_epochs!r}: expected 1 or more")
+
+
 def _override(pairs: list[MPPair], partners: dict, s: _System) -> list[MPPair]:
     out = []
     for p in pairs:
@@ -247,7 +258,7 @@ def qc(
     nav: Any = None,
     *,
     sp3: Any = None,
-    elmask_deg: float = 10.0,
+    elmask_deg: float | None = None,
     position_m: Any = None,
     options: QCOptions | None = None,
     progress: Progress | None = None,
@@ -263,8 +274,8 @@ def qc(
         Broadcast navigation data: elevations (mask, bins) and expected observations.
     sp3 : xarray.Dataset or path(s), optional
         Precise orbits instead of ``nav`` for the geometry.
-    elmask_deg : float
-        Elevation mask [deg] (overrides ``options.elmask_deg``).
+    elmask_deg : float, optional
+        Elevation mask [deg]; default ``options.elmask_deg`` (10°).
     position_m : array (3,), optional
         Receiver ECEF position; default the header's approx. position, else a single point
         solution.
@@ -290,8 +301,9 @@ def qc(
     from kompas.analysis.qc.summary import build_result
 
     opt = options or QCOptions()
-    if elmask_deg != opt.elmask_deg:
+    if elmask_deg is not None and elmask_deg != opt.elmask_deg:
         opt = dataclasses.replace(opt, elmask_deg=elmask_deg)
+    _check_options(opt)
     tick = progress or (lambda stage, done, total: None)
     total = 6
     tick("read", 0, total)
@@ -308,9 +320,7 @@ def qc(
         use_all = np.ones((ds.sizes["time"], ds.sizes["sv"]), dtype=bool)
     t_s = (grid.t_ns - grid.t_ns[0]) / 1e9
     tick("clock", 2, total)
-    k = ds.attrs.get("glonass_channels") or (
-        orbits.glonass_channels() if hasattr(orbits, "glonass_channels") else None
-    )
+    k = _glonass_channels(ds, orbits)
     systems = _systems(ds, opt, use_all, k)
     if not systems:
         raise QCInputError(
@@ -347,6 +357,14 @@ def qc(
         )
     tick("done", total, total)
     return result
+
+
+def _glonass_channels(ds: xr.Dataset, orbits: Any) -> dict | None:
+    """FDMA channel per GLONASS slot: the navigation data's, overridden by the observation
+    header's GLONASS SLOT / FRQ # where it has the slot."""
+    k = dict(orbits.glonass_channels()) if hasattr(orbits, "glonass_channels") else {}
+    k.update(ds.attrs.get("glonass_channels") or {})
+    return k or None
 
 
 def _zeros_as_missing(ds: xr.Dataset) -> tuple[xr.Dataset, dict]:

@@ -175,9 +175,12 @@ def _signal_table(per_system, ds, el, opt, expected_sv, phases) -> tuple[pd.Data
                     obs_per_slip=pr["obs_per_slip"],
                 )
             if expected_sv is not None:
-                exp = int(expected_sv[:, s.cols][:, sent_by[code]].sum())
+                exp_s = expected_sv[:, s.cols] & sent_by[code][None, :]
+                exp = int(exp_s.sum())
                 row["expected"] = exp
-                row["completeness"] = n_obs / exp if exp else np.nan
+                # present where expected: satellites without an orbit count in neither
+                got = int((present[code] & exp_s).sum())
+                row["completeness"] = got / exp if exp else np.nan
             scode = "S" + code[1:]
             if scode in present:
                 st = snr_stats(ds[scode].values[:, s.cols], s.use, opt.low_snr_dbhz)
@@ -191,7 +194,17 @@ def _signal_table(per_system, ds, el, opt, expected_sv, phases) -> tuple[pd.Data
             if mp is not None:
                 mp_sat[key] = pd.Series(rms(mp, axis=0), index=s.sv)
                 mp_el[key] = elevation_bin_means(mp, el_s, square=True)[0]
-    return pd.DataFrame(rows).set_index("signal"), mp_sat, {"mp": mp_el, "snr": snr_el}
+    table = pd.DataFrame(rows)
+    cols = [
+        "signal", "system", "code", "phase", "partner", "n_obs", "n_mp", "mp_rms_m",
+        "mp_coefficient", "slips", "lli", "slips_per_1000", "obs_per_slip",
+    ] + (["expected", "completeness"] if expected_sv is not None else []) + [
+        "snr_code", "snr_mean_dbhz", "snr_low_fraction",
+    ]  # fmt: skip
+    table = table.reindex(columns=cols).set_index("signal")
+    order = sorted(table.index, key=lambda k: ("GRECJIS".find(k[0]) % 9, k[3], k[4], k))
+    table = table.loc[order]
+    return table, mp_sat, {"mp": mp_el, "snr": snr_el}
 
 
 def build_result(ds, grid, geom, el, opt, per_system, jumps, orbit_source, data) -> QCResult:
@@ -239,6 +252,9 @@ def build_result(ds, grid, geom, el, opt, per_system, jumps, orbit_source, data)
     bins = ELEVATION_BINS_DEG[:-1]
     mp_el = pd.DataFrame(by_el["mp"], index=bins) if el is not None else pd.DataFrame()
     snr_el = pd.DataFrame(by_el["snr"], index=bins) if el is not None else pd.DataFrame()
+    mp_el = mp_el[[k for k in signals.index if k in mp_el]] if len(mp_el) else mp_el
+    snr_order = [f"{k[:2]}S{k[3:]}" for k in signals.index]
+    snr_el = snr_el[[k for k in snr_order if k in snr_el]] if len(snr_el) else snr_el
     for t in (mp_el, snr_el):
         t.index.name = "elevation_from_deg"
     attrs = _attrs(ds, grid, geom, opt, orbit_source)
@@ -364,7 +380,7 @@ def _teqc(signals: pd.DataFrame, phases: pd.DataFrame) -> dict:
 
 def _summary(signals, phases, satellites, ds, grid, cj, gaps, fg, attrs) -> dict:
     systems = {}
-    for char in dict.fromkeys(satellites["system"]):
+    for char in sorted(dict.fromkeys(satellites["system"]), key=lambda c: "GRECJIS".find(c) % 9):
         sat = satellites[satellites["system"] == char]
         sig = signals[signals["system"] == char] if len(signals) else signals
         ph = phases[phases["system"] == char] if len(phases) else phases
@@ -413,6 +429,9 @@ def _records(df: pd.DataFrame) -> list[dict]:
     return out
 
 
+_COUNTS = ("n_obs", "n_mp", "slips", "lli", "expected")
+
+
 def _plain(v):
     if isinstance(v, (float, np.floating)):
         return float(v) if np.isfinite(v) else None
@@ -424,10 +443,10 @@ def _plain(v):
 def _to_dict(r: QCResult) -> dict[str, Any]:
     sig = {}
     for key, row in r.signals.iterrows():
-        d = {
-            k: (None if isinstance(v, float) and not np.isfinite(v) else v) for k, v in row.items()
-        }
-        d = {k: v for k, v in d.items() if k not in ("system", "code")}
+        d = {k: _plain(v) for k, v in row.items() if k not in ("system", "code")}
+        for k in _COUNTS:
+            if isinstance(d.get(k), float):
+                d[k] = int(d[k])
         sig[key] = d
     sats = {}
     for sv, row in r.satellites.iterrows():
