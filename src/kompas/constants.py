@@ -81,3 +81,12 @@ A_REF_BDS_MEO_M = 27_906_100.0
 #: Reference semi-major axis of BDS-3 CNAV for IGSO and GEO satellites [m]
 #: (BDS-SIS-ICD-B1C 1.0, same table).
 A_REF_BDS_IGSO_GEO_M = 42_162_200.0
+
+# --- ionosphere (appended by kompas.positioning) -------------------------------------------
+#: GPS Klobuchar coefficients used only when the navigation data carry no ionosphere
+#: model a system could use: the GPS broadcast set of 2004-01-01 that RTKLIB 2.4.3 also
+#: falls back on (rtkcmn.c ``ion_default``). alpha [s, s/sc, s/sc^2, s/sc^3], beta [s, ...].
+#: A climatological stand-in (it removes roughly half of a mid-latitude delay), stated as
+#: ``klobuchar_default`` in a solution's ``iono_models``.
+KLOBUCHAR_DEFAULT_ALPHA = (0.1118e-07, -0.7451e-08, -0.5961e-07, 0.1192e-06)
+KLOBUCHAR_DEFAULT_BETA = (0.1167e06, -0.2294e06, -0.1311e06, 0.1049e07)
