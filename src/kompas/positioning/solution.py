@@ -66,6 +66,7 @@ def build_dataset(obs, prob, sol, exclusion, flagged, velocity, drift, run_warni
             "iono_m": (("time", "sv"), prob.dense(sol.iono)),
             "tropo_m": (("time", "sv"), prob.dense(sol.tropo)),
             "exclusion": (("time", "sv"), prob.dense(exclusion, fill=ExclusionReason.NOT_OBSERVED)),
+            "signal": (("time", "sv"), prob.meas.signal),
         },
         coords={
             "time": time,
@@ -80,6 +81,7 @@ def build_dataset(obs, prob, sol, exclusion, flagged, velocity, drift, run_warni
             "reference_system": prob.systems[0],
             "mode": prob.opts.mode,
             "codes": {k: list(v) for k, v in prob.meas.codes.items()},
+            "signals": prob.meas.signal_counts(),
             "elmask_deg_nominal": prob.opts.elmask_deg,
             "epochs_mask_lowered": int((prob.elmask_rad < np.radians(prob.opts.elmask_deg)).sum()),
             "ionosphere": "none (iono-free)" if prob.opts.mode == "iflc" else prob.opts.iono,
@@ -112,6 +114,8 @@ def build_dataset(obs, prob, sol, exclusion, flagged, velocity, drift, run_warni
         "NaN where the navigation data carry none"
     )
     ds["residual_m"].attrs["description"] = "post-fit code residuals of used satellites"
+    ds["signal"].attrs["description"] = "index into attrs signal_names of the code used, -1: none"
+    ds["signal"].attrs["signal_names"] = list(prob.meas.signal_names)
     ds["exclusion"].attrs["description"] = "why a satellite was not used (exclusion_names)"
     return ds
 

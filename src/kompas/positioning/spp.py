@@ -83,7 +83,7 @@ class _Problem:
         self.sys_index = self.sv_sys_index[self.col]
         self.omega = omega_e_for(meas.system)[self.col]
         self.efact = np.array([CODE_ERROR_FACTOR.get(s, 1.0) for s in meas.system])[self.col]
-        self.frequency_hz = meas.frequency_hz[self.col]
+        self.frequency_hz = self.cells(meas.frequency_hz)
         self.is_bds = (meas.system == "C")[self.col]
         self.iono_cache = np.zeros(self.col.shape)
         self.iono_at = np.full((len(t_rx), 3), np.inf)
@@ -113,7 +113,9 @@ class _Problem:
         return out
 
 
-def _emission_states(src: EphemerisSource, sv: np.ndarray, t_rx_ns: np.ndarray, p: np.ndarray):
+def _emission_states(
+    src: EphemerisSource, sv: np.ndarray, t_rx_ns: np.ndarray, p: np.ndarray, signal: np.ndarray
+):
     """Satellite states at emission ``t_rx − P/c − dt_sv`` for every observed cell.
 
     The states are evaluated once at ``t_rx − P/c`` and moved to the emission instant by
@@ -134,7 +136,7 @@ def _emission_states(src: EphemerisSource, sv: np.ndarray, t_rx_ns: np.ndarray, 
         st.position_m[redo] = again.position_m
         st.clock_s[redo] = again.clock_s
         st.relativity_s[redo] = again.relativity_s
-    gd = src.group_delay_s(st, sv_c)
+    gd = src.group_delay_s(st, sv_c, signal[ti, si])
     return ti, si, st, gd
 
 
@@ -191,7 +193,7 @@ def solve(
 
     channels = {**src.glonass_channels(), **(obs.attrs.get("glonass_channels") or {})}
     meas = select_measurements(obs, opts.systems, opts.mode, opts.signals, channels)
-    src.codes = meas.codes
+    src.signal_names = meas.signal_names
     for sys, why in meas.dropped.items():
         if sys in opts.systems:
             run_warnings.append(f"system {sys} not used: {why}")
@@ -214,7 +216,9 @@ def solve(
 
     n_m = prob.col.shape[1]
     p_cells = prob.cells(meas.pseudorange_m)
-    ti, mi, st, gd = _emission_states(src, meas.sv[prob.col], t_rx.ns, p_cells)
+    ti, mi, st, gd = _emission_states(
+        src, meas.sv[prob.col], t_rx.ns, p_cells, prob.cells(meas.signal)
+    )
     sat = _scatter((n_t, n_m), ti, mi, st.position_m)
     sat_vel = _scatter((n_t, n_m), ti, mi, st.velocity_mps)
     dts = _scatter((n_t, n_m), ti, mi, st.clock_s + st.relativity_s - gd)
@@ -367,8 +371,9 @@ def _subset(meas: Measurements, keep: np.ndarray) -> Measurements:
         sv=meas.sv[keep],
         system=meas.system[keep],
         pseudorange_m=meas.pseudorange_m[:, keep],
-        frequency_hz=meas.frequency_hz[keep],
-        frequency2_hz=meas.frequency2_hz[keep],
+        frequency_hz=meas.frequency_hz[:, keep],
+        frequency2_hz=meas.frequency2_hz[:, keep],
+        signal=meas.signal[:, keep],
         doppler_hz=meas.doppler_hz[:, keep],
         cn0_dbhz=meas.cn0_dbhz[:, keep],
     )
