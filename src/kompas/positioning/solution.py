@@ -91,6 +91,7 @@ def build_dataset(obs, prob, sol, exclusion, flagged, velocity, drift, run_warni
                 else {s: prob.iono.models.get(s, "none") for s in prob.systems}
             ),
             "ref_point": prob.ref_point,
+            "antenna": prob.antenna,
             "frame": getattr(src, "frame", ""),
             "rule": prob.opts.rule,
             "troposphere": prob.opts.tropo,

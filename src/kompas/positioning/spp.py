@@ -33,7 +33,7 @@ from kompas.frames.geodetic import ecef2geodetic
 from kompas.frames.local import ecef2enu, enu2aer
 from kompas.orbits.emission import omega_e_for
 from kompas.orbits.states import StateStatus
-from kompas.positioning.antenna import marker_offset_ecef_m
+from kompas.positioning.antenna import marker_offset_ecef_m, receiver_antenna, receiver_pcc_m
 from kompas.positioning.constellation import constellation_check
 from kompas.positioning.corrections import (
     rotate_and_range,
@@ -75,6 +75,7 @@ class _Problem:
         self.broadcast_offsets_s = np.full((len(t_rx), self.n_sys), np.nan)
         self.hardware_bias_m = np.full(self.n_sys, np.nan)
         self.ref_point = ""
+        self.antenna = "none (no receiver antenna calibration applied)"
         # padded per-epoch cell lists: the observed satellites of each epoch first
         valid = np.isfinite(meas.pseudorange_m)
         width = max(int(valid.sum(axis=1).max(initial=0)), 1)
@@ -155,6 +156,7 @@ def solve(
     options: SolveOptions | None = None,
     approx_position_m: np.ndarray | None = None,
     eccentricity_enu_m: np.ndarray | None = None,
+    antex: Any = None,
     **overrides: Any,
 ) -> xr.Dataset:
     """Single point positioning with any mix of systems, every epoch at once.
@@ -177,6 +179,10 @@ def solve(
         Antenna reference point minus marker, east/north/up metres (e.g. a SINEX
         ``SITE/ECCENTRICITY``); default the header's ``ANTENNA: DELTA H/E/N``. The
         solution refers to the marker (``attrs["ref_point"]``).
+    antex : kompas.io.antex.AntexFile, optional
+        Antenna calibrations (:func:`kompas.read_antex`): the phase-centre offset and
+        variation of the header's receiver antenna (``ANT # / TYPE``) are removed from
+        every code (``attrs["antenna"]`` says which calibration).
     **overrides
         Any :class:`SolveOptions` field (``elmask_deg=15``, ``iono="nequick_g"``,
         ``rule="latest"``, ...). Unknown names and invalid values raise ``ValueError``.
@@ -244,6 +250,8 @@ def solve(
 
     sol = resolve(np.arange(n_t), usable, opts.max_iterations)
     sol = _lower_mask_where_weak(prob, src, sol, sat, p_corr, usable, sigma_eph)
+    if antex is not None:
+        sol, p_corr = _remove_receiver_pcc(prob, sol, p_corr, obs, antex, resolve, usable)
     if opts.glonass_ifb == "channel" and "R" in prob.systems:
         sol, p_corr = _remove_glonass_ifb(prob, sol, p_corr, channels, resolve, usable)
     prob.broadcast_offsets_s = broadcast_offsets_s(src.iono_nav(), prob.systems, t_rx.ns)
@@ -333,6 +341,24 @@ def _iono_plan(opts, meas, src, t_rx, x0) -> IonoPlan:
         latlon = (float(np.degrees(lat[0])), float(np.degrees(lon[0])))
     request = opts.iono if opts.mode == "single" else "none"
     return choose_models(request, meas.sv, src.iono_nav(), mid, opts.bds_iono, latlon)
+
+
+def _remove_receiver_pcc(prob, sol, p_corr, obs, antex, resolve, usable):
+    """Receiver PCO/PCV from ANTEX, along the first solution's lines of sight (a metre of
+    position changes them by far less than a millimetre); re-solves every epoch."""
+    rx = receiver_antenna(antex, obs)
+    sig = prob.cells(prob.meas.signal)
+    corr, notes = receiver_pcc_m(
+        rx, prob.meas.system[prob.col], prob.meas.signal_names, sig, sol.elevation,
+        sol.azimuth, prob.frequency_hz, prob.cells(prob.meas.frequency2_hz),
+    )  # fmt: skip
+    prob.antenna = f"{rx.antenna.antenna_type} {rx.antenna.radome} (PCO+PCV from ANTEX)" + (
+        f"; {', '.join(notes)}" if notes else ""
+    )
+    p_corr = p_corr - corr
+    sol = resolve(np.arange(len(sol.status)), usable, prob.opts.max_iterations, pc=p_corr,
+                  start=sol.state)  # fmt: skip
+    return sol, p_corr
 
 
 def _tie_to_broadcast_offsets(prob, src, sol, resolve, usable):
