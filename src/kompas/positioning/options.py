@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 
+from kompas.orbits.selection import RULES
+
 __all__ = [
     "SolveOptions",
     "CODE_ERROR_FACTOR",
@@ -108,8 +110,9 @@ class SolveOptions:
         The epochs where this happened are flagged (``mask_lowered``).
     fallback_elmask_deg : float
         The lowered mask.
-    rule : {"nearest", "latest"}
-        Ephemeris record choice, passed to :func:`kompas.orbits.broadcast.satellite_states`.
+    rule : {"nearest", "latest", "transmitted"}
+        Ephemeris record choice, passed to :func:`kompas.orbits.broadcast.satellite_states`
+        (``"transmitted"``: only records already broadcast at the epoch, as a receiver).
     """
 
     systems: str = "GREC"
@@ -190,7 +193,7 @@ _CHOICES: dict[str, tuple[str, ...]] = {
     "weighting": ("elevation", "equal"),
     "time_offsets": ("estimate", "broadcast"),
     "glonass_ifb": ("channel", "none"),
-    "rule": ("nearest", "latest"),
+    "rule": RULES,
 }
 #: option → (lowest, highest, lowest excluded)
 _RANGES: tuple[tuple[str, float, float, bool], ...] = (
