@@ -26,15 +26,17 @@ def _epoch_reasons(sol: xr.Dataset) -> np.ndarray:
     lost = counts.copy()
     lost[:, [ExclusionReason.NOT_OBSERVED, ExclusionReason.USED]] = -1
     worst = np.argmax(lost, axis=1)
-    out = np.full(len(status), "", dtype=object)
     bad = status > SolutionStatus.CHI2_FAILED
-    for i in np.flatnonzero(bad):
-        if observed[i] == 0:
-            out[i] = "no observations of the requested systems"
-        elif lost[i, worst[i]] > 0 and counts[i, ExclusionReason.USED] < 4:
-            out[i] = ExclusionReason.NAMES[int(worst[i])]
-        else:
-            out[i] = SolutionStatus.NAMES[int(status[i])]
+    exclusion_text = np.array([ExclusionReason.NAMES[c] for c in range(n_codes)], dtype=object)
+    status_text = np.array(
+        [SolutionStatus.NAMES.get(c, "") for c in range(max(SolutionStatus.NAMES) + 1)],
+        dtype=object,
+    )
+    lost_worst = np.take_along_axis(lost, worst[:, None], axis=1)[:, 0]
+    by_cells = (lost_worst > 0) & (counts[:, ExclusionReason.USED] < 4)
+    out = np.where(by_cells, exclusion_text[worst], status_text[np.clip(status, 0, None)])
+    out = np.where(observed == 0, "no observations of the requested systems", out)
+    out = np.where(bad, out, "")
     return out
 
 

@@ -86,7 +86,7 @@ class _Problem:
         self.efact = np.array([CODE_ERROR_FACTOR.get(s, 1.0) for s in meas.system])[self.col]
         self.frequency_hz = self.cells(meas.frequency_hz)
         self.is_bds = (meas.system == "C")[self.col]
-        self.iono_cache = np.zeros(self.col.shape)
+        self.iono_cache = np.full(self.col.shape, np.nan)
         self.iono_at = np.full((len(t_rx), 3), np.inf)
         gps_week, gps_tow = t_rx.to("GPST").week_tow()
         self.gps_tow_s = gps_tow
@@ -506,12 +506,21 @@ def _isb_prior(prob, rows, x):
 
 def _cached_iono(prob, rows, xyz, sat_m, el) -> np.ndarray:
     """Ionospheric delays of the cells of epochs ``rows`` at ``xyz``, from the run's cache
-    where they were computed within :data:`_IONO_MOVE_M` of it."""
+    where they were computed within :data:`_IONO_MOVE_M` of it.
+
+    Only cells at or above each epoch's current mask are computed (NaN elsewhere: those
+    cells are not used); an epoch whose mask is lowered later gets its new cells then.
+    """
+    needed = np.isfinite(el) & (el >= prob.elmask_rad[rows][:, None])
+    cached = prob.iono_cache[rows]
     stale = ~(np.linalg.norm(xyz - prob.iono_at[rows], axis=1) <= _IONO_MOVE_M)
+    stale |= (needed & np.isnan(cached)).any(axis=1)
     if stale.any():
         r = rows[stale]
         lat, lon, h = ecef2geodetic(xyz[stale], WGS84)
-        prob.iono_cache[r] = _iono_delays(prob, r, lat, lon, h, sat_m[stale], el[stale])
+        el_needed = np.where(needed[stale], el[stale], np.nan)
+        d = _iono_delays(prob, r, lat, lon, h, sat_m[stale], el_needed)
+        prob.iono_cache[r] = np.where(needed[stale], d, np.nan)
         prob.iono_at[r] = xyz[stale]
     return prob.iono_cache[rows]
 
