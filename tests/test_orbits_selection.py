@@ -98,3 +98,50 @@ def test_transmitted_rule_takes_the_last_record_received():
         np.array([3 * H]), "transmitted", rec_ttm_ns=np.array([0, 2 * H]),
     )  # fmt: skip
     assert early.tolist() == [0]
+
+
+def _brute_force(rec_sat, rec_ref, lo_s, hi_s, ttm, req_sat, req_t, rule):
+    """The rules of kompas.orbits.selection written as a plain loop (reference)."""
+    out = []
+    for s, t in zip(req_sat.tolist(), req_t.tolist(), strict=True):
+        ok = (rec_sat == s) & (rec_ref + lo_s * 1e9 <= t) & (t <= rec_ref + hi_s * 1e9)
+        if rule == "transmitted":
+            ok &= ttm <= t
+        idx = np.flatnonzero(ok)
+        if idx.size == 0:
+            out.append(-1)
+            continue
+        if rule == "nearest":
+            d = np.abs(t - rec_ref[idx])
+            best = idx[d == d.min()]
+            out.append(int(best[np.argmax(rec_ref[best])]))
+        elif rule == "latest":
+            idx = idx[rec_ref[idx] <= t]
+            out.append(int(idx[np.argmax(rec_ref[idx])]) if idx.size else -1)
+        else:
+            # the latest transmission, then the later reference
+            best = idx[ttm[idx] == ttm[idx].max()]
+            out.append(int(best[np.argmax(rec_ref[best])]))
+    return np.array(out)
+
+
+def test_vectorised_rules_equal_the_plain_loop():
+    rng = np.random.default_rng(7)
+    n_sat = 6
+    recs = []
+    for s in range(n_sat):  # per satellite: its own spacing, window and transmission lead
+        spacing = rng.choice([600, 3600, 7200]) * 10**9
+        ref = np.cumsum(rng.integers(1, 4, 30)) * spacing  # gaps of 1-3 spacings
+        lo, hi = [(-7200.0, 7200.0), (0.0, 14400.0), (-3600.0, 7200.0)][s % 3]
+        ttm = ref + int(lo * 1e9) + rng.integers(0, 600, ref.size) * 10**9
+        recs.append((np.full(ref.size, s), ref, np.full(ref.size, lo), np.full(ref.size, hi), ttm))
+    rec_sat, rec_ref, lo, hi, ttm = (np.concatenate(c) for c in zip(*recs, strict=True))
+    perm = rng.permutation(rec_sat.size)  # unsorted input
+    rec_sat, rec_ref, lo, hi, ttm = rec_sat[perm], rec_ref[perm], lo[perm], hi[perm], ttm[perm]
+    req_sat = rng.integers(0, n_sat + 1, 3000)  # n_sat: a satellite without records
+    req_t = rng.integers(0, int(rec_ref.max()) + 10 * H, 3000)
+    for rule in ("nearest", "latest", "transmitted"):
+        got = select_records(rec_sat, rec_ref, lo, hi, req_sat, req_t, rule, rec_ttm_ns=ttm)
+        want = _brute_force(rec_sat, rec_ref, lo, hi, ttm, req_sat, req_t, rule)
+        assert (got >= 0).sum() > 500, rule
+        np.testing.assert_array_equal(got, want, err_msg=rule)

@@ -3,12 +3,15 @@
 Error budgets
 -------------
 * States evaluated from the same record are the same arithmetic: identical to 1e-6 m.
-* MatRTKLIB positions (tlse-2023-001) are GFZ MGEX orbits with the igs20 antenna offsets:
-  broadcast minus them is the broadcast orbit error at the phase centre (Montenbruck et
-  al. 2015, GPS Solut. 19:321): 3-D < 3 m GPS/Galileo/BDS-3 MEO, < 6 m BDS IGSO,
-  < 30 m BDS-2 GEO (along-track), < 10 m GLONASS (broadcast antenna convention and
-  PZ-90 differences included); the emission epoch is recovered from the CoM file to
-  < 1 mm (residual asserted).
+* MatRTKLIB centre-of-mass positions (tlse-2023-001, GFZ MGEX orbits): broadcast minus
+  them is the broadcast orbit error (Montenbruck et al. 2015, GPS Solut. 19:321: 3-D 1-2 m
+  GPS/Galileo/BDS-3 MEO, 10-25 m along-track for BDS-2 GEO, 2-5 m GLONASS) plus the
+  antenna offset of the broadcast orbits (0.5-2.5 m radial): bounds 4 m G/E/BDS-3 MEO,
+  30 m BDS GEO, 10 m GLONASS (measured max: G 2.1, E 1.0, R 5.8, BDS-3 MEO 1.5,
+  GEO 2.4 m).  The emission epoch is recovered from the same file to < 1 mm (asserted).
+  MatRTKLIB's file "with igs20 PCO" is not used: its offsets are -2.18 m radial for
+  Galileo and +0.75 m for BDS against the published igs20 values of about -0.8 m and -1 to
+  -2 m.
 """
 
 from __future__ import annotations
@@ -120,6 +123,9 @@ def test_nya1_galileo_gap_gives_outside_fit_not_a_premature_record(data):
     sv = _svs(nav, "E")
     st = satellite_states(nav, sv[None, :], t[:, None])
     _assert_within_validity(st, t[:, None])
+    gps_nav = kompas.read_nav(data("nya1-2024-127/NYA100NOR_S_20241270000_01D_GN.rnx.gz"))
+    gsv = _svs(gps_nav, "G")
+    _assert_within_validity(satellite_states(gps_nav, gsv[None, :], t[:, None]), t[:, None])
     j = int(np.nonzero(sv == "E09")[0][0])
     hours = (t - t0) / H
     # E09: no record between 08:00 and 17:20; valid 4 h after the last t0e (<= 08:00)
@@ -136,9 +142,7 @@ def test_transmitted_rule_against_matrtklib_positions(data, dense):
 
     root = "tlse-2023-001/"
     com = pd.read_csv(data(root + "satpos_sp3_no_pco_matrtklib.csv.gz")).dropna()
-    apc = pd.read_csv(data(root + "satpos_sp3_matrtklib.csv.gz")).dropna()
     com = com[com["prn"].str[0].isin(list("GREC"))].reset_index(drop=True)
-    apc = apc.set_index(["epoch", "prn"]).loc[list(zip(com["epoch"], com["prn"], strict=True))]
     t_rx = Time.from_datetime64(pd.to_datetime(com["epoch"]).to_numpy(), "GPST").ns
     sv = com["prn"].to_numpy().astype(str)
     sp3 = kompas.read_sp3(data(NIST + "GFZ0MGXRAP_20230010000_01D_05M_ORB.SP3"))
@@ -157,14 +161,14 @@ def test_transmitted_rule_against_matrtklib_positions(data, dense):
     ok = b.status == StateStatus.OK
     # what a receiver had: every record was transmitted before the emission epoch
     assert (b.extra["transmission_ns"][ok] <= t_tx[ok]).all()
-    err = np.linalg.norm(b.position_m - apc[["pos_x", "pos_y", "pos_z"]].to_numpy(), axis=-1)
-    budget = {"G": 3.0, "E": 3.0, "R": 10.0}
+    err = np.linalg.norm(b.position_m - xyz, axis=-1)
+    budget = {"G": 4.0, "E": 4.0, "R": 10.0}
     for s in "GER":
         m = ok & (np.array([x[0] for x in sv]) == s)
         assert err[m].max() < budget[s], (s, err[m].max())
     prn = np.array([int(x[1:]) if x[0] == "C" else 0 for x in sv])
     bds3_meo = ok & (prn >= 19) & ~np.isin(prn, [38, 39, 40, 59, 60, 61, 62])
-    assert err[bds3_meo].max() < 3.0
+    assert err[bds3_meo].max() < 4.0
     assert err[ok & (prn >= 1) & (prn <= 5)].max() < 30.0  # BDS-2 GEO (along-track)
 
 

@@ -34,12 +34,16 @@ the constellation-mean antenna offset (see below).  ``"clock"`` removes the medi
 keeps the raw differences (SISRE then measures mostly the datum).
 
 Antenna.  Broadcast orbits of GPS, Galileo, BDS and QZSS refer to the antenna phase
-centre (APC), GLONASS broadcast orbits and all IGS/MGEX SP3 orbits to the centre of mass
-(CoM).  No antenna offset is applied here (no ANTEX input): ``R`` contains the radial
-phase-centre offset of about 0.5-2 m (the APC is on the Earth side; the per-system mean
-radial error is given in the summary), fully in the orbit-only SISRE; the
-constellation-common part is absorbed by the ``"epoch"`` clock alignment of the
-orbit+clock SISRE, the satellite-to-satellite spread (a few dm) is not.
+centre (APC), IGS/MGEX SP3 orbits to the centre of mass (CoM); GLONASS broadcast orbits
+are defined at the CoM, yet sit 2 m below it radially on the NIST day, the size of their
+z offset.  Without ANTEX input ``R`` contains the radial phase-centre offset of about
+0.5-2.5 m, fully in the orbit-only SISRE; its constellation-common part is absorbed by the
+``"epoch"`` clock alignment of the orbit+clock SISRE, the satellite-to-satellite spread (a
+few dm) is not.  With ``PreciseOrbit(..., antex=)`` the precise orbits are moved to the APC
+(:mod:`kompas.orbits.antenna`); satellites the file does not hold keep their CoM and are
+listed in ``attrs["antenna_missing"]``.  The ``"epoch"`` datum is then built from the CoM
+range errors and lowered, for corrected satellites, by their group's mean offset, so that a
+partial file does not shift corrected against uncorrected satellites.
 """
 
 from __future__ import annotations
@@ -627,8 +631,9 @@ def _antenna_statement(precise) -> str:
     )
     if missing:
         text += (
-            f" NOT corrected (not in the ANTEX file at these epochs, centre of mass kept, "
-            f"their radial offset of ~0.5-2.5 m remains): {' '.join(missing)}."
+            f" NOT corrected: {len(missing)} satellites not in the ANTEX file at these "
+            "epochs (centre of mass kept, their radial offset of ~0.5-2.5 m remains; "
+            "listed in 'antenna_missing')."
         )
     return text
 

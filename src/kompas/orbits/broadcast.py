@@ -358,7 +358,7 @@ def _table_records(
         "ref": ref,
         "start": start,
         "end": end,
-        "ttm": transmission_ns(table, system, ref, start),
+        "ttm": transmission_ns(table, system, ref, start),  # also reported in extra
         "healthy": _healthy(table, system, message),
     }
 

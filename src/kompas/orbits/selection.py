@@ -111,6 +111,14 @@ def _neighbours(
     return np.searchsorted(rec_key, req_key, side="right") - 1
 
 
+def _offset_ns(seconds, shape, order: np.ndarray) -> np.ndarray:
+    """Validity offsets [s] (scalar or per record) of the sorted records as int64 ns."""
+    arr = np.asarray(seconds, dtype=np.float64)
+    if arr.ndim == 0:
+        return np.full(order.size, int(round(float(arr) * _NS)), dtype=np.int64)
+    return np.round(np.broadcast_to(arr, shape)[order] * _NS).astype(np.int64)
+
+
 def select_records(
     rec_sat: np.ndarray,
     rec_ref_ns: np.ndarray,
@@ -155,8 +163,6 @@ def select_records(
         raise ValueError("rule 'transmitted' needs the records' transmission times")
     rec_sat = np.asarray(rec_sat, dtype=np.int64)
     rec_ref = np.asarray(rec_ref_ns, dtype=np.int64)
-    lo = np.round(np.broadcast_to(np.asarray(rec_start_s, float), rec_sat.shape) * _NS)
-    hi = np.round(np.broadcast_to(np.asarray(rec_end_s, float), rec_sat.shape) * _NS)
     req_sat = np.asarray(req_sat, dtype=np.int64)
     req_t = np.asarray(req_t_ns, dtype=np.int64)
     out = np.full(req_sat.shape, -1, dtype=np.int64)
@@ -167,10 +173,9 @@ def select_records(
     # ties of the key (equal transmission times) go to the later reference: the newer set
     order = keep[np.lexsort((rec_ref[keep], key[keep], rec_sat[keep]))]
     s_sat, s_key = rec_sat[order], key[order]
-    s_lo, s_hi = (
-        (rec_ref[order] + lo[order].astype(np.int64)),
-        (rec_ref[order] + hi[order].astype(np.int64)),
-    )
+    s_ref = rec_ref[order]
+    s_lo = s_ref + _offset_ns(rec_start_s, rec_sat.shape, order)
+    s_hi = s_ref + _offset_ns(rec_end_s, rec_sat.shape, order)
     probe = req_t + (margin_ns if rule == "latest" else 0)
     before = _neighbours(s_sat, s_key, req_sat, probe)
     n = s_sat.size
@@ -190,7 +195,6 @@ def select_records(
             best[take] = i[take]
     else:
         dist = np.full(req_sat.shape, _BIG, dtype=np.int64)
-        s_ref = rec_ref[order]
         # after-side first so that on equal distance the later record wins
         for k in (*range(1, _CANDIDATES + 1), *range(0, -_CANDIDATES, -1)):
             ok, i = usable(before + k)
