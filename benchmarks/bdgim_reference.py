@@ -7,7 +7,8 @@ ported: this script compiles it with a small driver of ours and compares outputs
 
 Usage::
 
-    python benchmarks/bdgim_reference.py reference /path/to/dir/with/bdgim.cpp  # needs g++
+    python benchmarks/bdgim_reference.py reference SOURCE  # needs g++
+        # SOURCE: a folder with bdgim.cpp and bdgim.h, or a (bare) git dir of LXZ-PVT
     python benchmarks/bdgim_reference.py compare
 
 ``reference`` builds rays from ``rinex4/BRD400DLR_S_20230710000_01D_MN.rnx.gz`` (its 12
@@ -110,8 +111,24 @@ def build_rays() -> dict[str, np.ndarray]:
     return {"mjd": table[:, 0], "sta": table[:, 1:4], "sat": table[:, 4:7], "alpha": table[:, 7:]}
 
 
-def reference(source_dir: Path) -> None:
+def _sources(source: Path) -> Path:
+    """A folder with bdgim.cpp/bdgim.h: ``source`` itself, or extracted from a git dir."""
+    if (source / "bdgim.cpp").exists():
+        return source
+    out = CACHE / "src"
+    out.mkdir(parents=True, exist_ok=True)
+    for name in ("bdgim.cpp", "bdgim.h"):
+        blob = subprocess.run(
+            ["git", f"--git-dir={source}", "show", f"HEAD:src/{name}"],
+            check=True, capture_output=True,
+        ).stdout  # fmt: skip
+        (out / name).write_bytes(blob)
+    return out
+
+
+def reference(source: Path) -> None:
     CACHE.mkdir(parents=True, exist_ok=True)
+    source_dir = _sources(source)
     (CACHE / "driver.cpp").write_text(_DRIVER)
     exe = CACHE / "bdgim_reference"
     subprocess.run(

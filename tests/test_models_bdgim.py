@@ -129,3 +129,18 @@ def test_navigation_exposes_bdgim_records(data):
     assert len(rows) == 12
     first = rows.sort_values("time_ns").iloc[0]
     assert first["bdgim_a1"] == 35.5 and first["bdgim_a9"] == 0.375
+
+
+def test_coefficients_per_epoch(data):
+    import kompas
+    from kompas.models.ionosphere import iono_coefficients_at, iono_model_for
+
+    nav = kompas.read_nav(data("rinex4/BRD400DLR_S_20230710000_01D_MN.rnx.gz"))
+    choice = iono_model_for(nav, "C")
+    rows = nav.ion[nav.ion["model"] == "bdgim"].sort_values("time_ns")
+    t = rows["time_ns"].to_numpy()
+    # at each record's time its own set; 1 s before the second record, the first set
+    got = iono_coefficients_at(nav, choice, np.array([t[0], t[1] - 1_000_000_000, t[1]]))
+    want = rows[[f"bdgim_a{i}" for i in range(1, 10)]].to_numpy()
+    np.testing.assert_array_equal(got, want[[0, 0, 1]])
+    assert iono_coefficients_at(nav, choice, t[:2, None]).shape == (2, 1, 9)

@@ -210,6 +210,10 @@ def test_unknown_model_raises_listing_valid_ones():
     with pytest.raises(ValueError, match="valid"):
         slant_delay_m("iri", [1.0], Time.from_calendar(2024, 7, 28), [0, 0, 0], [0, 0, 2e7], 1e9)
     assert set(IONO_MODELS) >= {"nequick_g", "bdgim"}
+    from kompas.errors import KompasError
+
+    with pytest.raises(KompasError):  # a KompasError that is also a ValueError
+        check_iono_model("NeQuick-G")
 
 
 def _ajac_geometry():

@@ -41,6 +41,7 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from kompas.constants import FREQ_BDS_B1C_HZ, IONO_DELAY_CONSTANT_BDS_M3PS2
+from kompas.models.ionosphere import IonoModelError
 
 __all__ = ["bdgim_delay_m", "bdgim_vtec_tecu", "pierce_point"]
 
@@ -112,7 +113,7 @@ _BLOCK_D = 2.0 / 24.0
 def _coefficients(alpha: ArrayLike) -> NDArray[np.float64]:
     a = np.asarray(alpha, dtype=np.float64)
     if a.ndim == 0 or a.shape[-1] != 9:
-        raise ValueError(f"alpha must have alpha_1..alpha_9 on its last axis, got {a.shape}")
+        raise IonoModelError(f"alpha must have alpha_1..alpha_9 on its last axis, got {a.shape}")
     return a
 
 

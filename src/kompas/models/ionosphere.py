@@ -24,6 +24,7 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from kompas.constants import SPEED_OF_LIGHT_MPS
+from kompas.errors import KompasError
 
 __all__ = [
     "FREQ_GPS_L1_HZ",
@@ -32,7 +33,9 @@ __all__ = [
     "klobuchar_bds_delay_m",
     "IONO_MODELS",
     "IonoChoice",
+    "IonoModelError",
     "check_iono_model",
+    "iono_coefficients_at",
     "iono_model_for",
     "slant_delay_m",
 ]
@@ -227,6 +230,10 @@ def klobuchar_bds_delay_m(
 
 
 # --- one entry point for every broadcast model ------------------------------------------------
+class IonoModelError(KompasError, ValueError):
+    """An ionosphere model name, coefficient set or argument that cannot be used."""
+
+
 #: Valid model names of :func:`slant_delay_m` (``"none"`` applies no correction).
 IONO_MODELS = ("klobuchar_gps", "klobuchar_bds", "nequick_g", "bdgim", "none")
 #: Number of coefficients each model takes on the last axis of ``coefficients``.
@@ -237,7 +244,7 @@ IONO_COEFFICIENT_COUNT = {"klobuchar_gps": 8, "klobuchar_bds": 8, "nequick_g": 3
 def check_iono_model(model: str) -> str:
     """``model`` if it is a valid name, else ValueError listing the valid ones."""
     if model not in IONO_MODELS:
-        raise ValueError(f"unknown ionosphere model {model!r}; valid: {', '.join(IONO_MODELS)}")
+        raise IonoModelError(f"unknown ionosphere model {model!r}; valid: {', '.join(IONO_MODELS)}")
     return model
 
 
@@ -278,7 +285,7 @@ def slant_delay_m(
         Delay [m], the broadcast shape of the inputs without their last axis; NaN below
         the horizon or where the inputs are not finite.
     """
-    from kompas.frames.geodetic import ecef2geodetic, geodetic2ecef
+    from kompas.frames.geodetic import geodetic2ecef
     from kompas.frames.local import ecef2aer
     from kompas.time import TimeScale
 
@@ -286,7 +293,7 @@ def slant_delay_m(
     coeff = np.asarray(coefficients, dtype=np.float64)
     n = IONO_COEFFICIENT_COUNT[model]
     if model != "none" and (coeff.ndim == 0 or coeff.shape[-1] != n):
-        raise ValueError(f"{model} takes {n} coefficients on the last axis, got {coeff.shape}")
+        raise IonoModelError(f"{model} takes {n} coefficients on the last axis, got {coeff.shape}")
     llh = np.asarray(rx_llh, dtype=np.float64)
     sat = np.asarray(sat_ecef_m, dtype=np.float64)
     rx_xyz = geodetic2ecef(llh[..., 0], llh[..., 1], llh[..., 2])
@@ -305,25 +312,41 @@ def slant_delay_m(
     if model == "bdgim":
         from kompas.models.bdgim import bdgim_delay_m
 
-        labels = t.to(TimeScale.BDT).datetime64
-        mjd = (labels - np.datetime64("1858-11-17T00:00:00", "ns")) / np.timedelta64(86400, "s")
-        return bdgim_delay_m(coeff, np.broadcast_to(mjd, shape), lat, lon, az, el, f)
-    from kompas.models.nequick_g import nequick_g_delay_m
+        mjd = np.broadcast_to(_bdt_mjd(t), shape)
+        return bdgim_delay_m(coeff, mjd, lat, lon, az, el, f)
+    return _nequick_delay_m(coeff, t, (lat, lon, h), sat, el, f)
 
+
+def _bdt_mjd(t) -> NDArray[np.float64]:
+    """Modified Julian Date on BDT of ``Time`` instants (float days)."""
+    from kompas.time import TimeScale
+
+    labels = t.to(TimeScale.BDT).datetime64
+    return (labels - np.datetime64("1858-11-17T00:00:00", "ns")) / np.timedelta64(86400, "s")
+
+
+def _nequick_delay_m(coeff, t, rx_llh, sat, el, f) -> NDArray[np.float64]:
+    """NeQuick-G branch of :func:`slant_delay_m`: only rays above the horizon are integrated."""
+    from kompas.frames.geodetic import ecef2geodetic
+    from kompas.models.nequick_g import nequick_g_delay_m
+    from kompas.time import TimeScale
+
+    shape = el.shape
     _, month, _, hour, minute, sec, nsec = t.to(TimeScale.UTC).calendar()
     utc_h = hour + minute / 60.0 + (sec + nsec * 1e-9) / 3600.0
     s_lat, s_lon, s_h = ecef2geodetic(sat)
-    # only rays above the horizon are integrated (the costly part); the rest stay NaN
     ok = np.isfinite(el) & (el >= 0.0)
     out = np.full(shape, np.nan)
     if ok.any():
-        pick = [np.broadcast_to(v, shape)[ok] for v in (month, utc_h, lat, lon, h, s_lat,
-                                                         s_lon, s_h, f)]  # fmt: skip
-        c = np.broadcast_to(coeff, (*shape, 3))[ok]
+        pick = [
+            np.broadcast_to(v, shape)[ok]
+            for v in (month, utc_h, *rx_llh, s_lat, s_lon, s_h, f)
+        ]  # fmt: skip
         mon, hours, la, lo, hh, sla, slo, sh, ff = pick
+        c = np.broadcast_to(coeff, (*shape, 3))[ok]
+        deg = np.degrees
         out[ok] = nequick_g_delay_m(
-            c, mon, hours, np.degrees(la), np.degrees(lo), hh, np.degrees(sla),
-            np.degrees(slo), sh, ff,
+            c, mon, hours, deg(la), deg(lo), hh, deg(sla), deg(slo), sh, ff
         )  # fmt: skip
     return out
 
@@ -430,7 +453,7 @@ def iono_model_for(nav, system: str, t=None) -> IonoChoice:
     IonoChoice
     """
     if system not in _PREFERENCE:
-        raise ValueError(f"unknown system {system!r}; valid: {', '.join(_PREFERENCE)}")
+        raise IonoModelError(f"unknown system {system!r}; valid: {', '.join(_PREFERENCE)}")
     ion = getattr(nav, "ion", None)
     if ion is None or len(ion) == 0:
         return IonoChoice("none")
@@ -440,3 +463,41 @@ def iono_model_for(nav, system: str, t=None) -> IonoChoice:
         if choice is not None:
             return choice
     return IonoChoice("none")
+
+
+def iono_coefficients_at(nav, choice: IonoChoice, t) -> NDArray[np.float64]:
+    """The coefficient set of ``choice``'s model and system in force at each epoch of ``t``.
+
+    For RINEX 4 files, whose ``ION`` records change during the day: per epoch the latest
+    set at or before it (header sets, and before the first timed set the earliest one, stand
+    in where none precedes).  The result has ``t``'s shape plus the set on the last axis, to
+    pass to :func:`slant_delay_m` as ``coefficients`` (e.g. ``t[:, None]`` gives ``(T, 1, n)``
+    against a ``(T, S)`` geometry).
+
+    Parameters
+    ----------
+    nav : Navigation
+    choice : IonoChoice
+        As returned by :func:`iono_model_for` (``"none"`` gives an empty last axis).
+    t : Time or array_like of int64 ns
+    """
+    t_ns = np.asarray(getattr(t, "ns", t), dtype=np.int64)
+    if choice.model == "none":
+        return np.zeros((*t_ns.shape, 0))
+    ion = nav.ion
+    nat = np.iinfo(np.int64).min
+    sel = ion[(ion["system"] == choice.system) & (ion["model"] == _NAV_MODEL[choice.model])]
+    values = sel[_COLUMNS[_NAV_MODEL[choice.model]]].to_numpy(dtype=float)
+    times = sel["time_ns"].to_numpy(dtype=np.int64)
+    ok = np.isfinite(values).all(axis=1)
+    values, times = values[ok], times[ok]
+    timed = times != nat
+    if not timed.any():
+        return np.broadcast_to(values[-1], (*t_ns.shape, values.shape[1])).copy()
+    order = np.argsort(times[timed], kind="stable")
+    tv, vv = times[timed][order], values[timed][order]
+    k = np.searchsorted(tv, t_ns, side="right") - 1
+    out = vv[np.clip(k, 0, None)]
+    if (~timed).any():  # before the first timed set, a header set if there is one
+        out = np.where((k < 0)[..., None], values[~timed][-1], out)
+    return out
