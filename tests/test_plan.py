@@ -58,7 +58,7 @@ def test_same_dops_as_analysis_dop(nav):
 
 def test_nist_broadcast_equals_precise(nav, data):
     sp3 = read_sp3(data(COD))
-    t = _grid_ns(300, 288)
+    t = _grid_ns(600, 144)
     pb, sb, _, _ = _satellite_positions(nav, "GREC", t)
     pp, sp, _, _ = _satellite_positions(sp3, "GREC", t)
     common = sorted(set(sb) & set(sp))
@@ -71,7 +71,7 @@ def test_nist_broadcast_equals_precise(nav, data):
         if np.isfinite(pb[:, k, 0]).all() and np.isfinite(pp[:, j, 0]).all()
     ]
     assert len(both) >= 100
-    kw = dict(site=_site(NIST_XYZ), interval_s=300, satellites=both, minus_one=False, **DAY)
+    kw = dict(site=_site(NIST_XYZ), interval_s=600, satellites=both, minus_one=False, **DAY)
     a, b = plan(nav, **kw), plan(sp3, **kw)
     assert a.attrs["orbits"] == "broadcast" and b.attrs["orbits"] == "precise"
     np.testing.assert_array_equal(a.dataset["n_visible"].values, b.dataset["n_visible"].values)
@@ -209,3 +209,15 @@ def test_nominal_and_cli(tmp_path, capsys, data):
         )
         == 2
     )
+
+
+def test_system_without_satellites_is_said(nav):
+    from kompas.io.navigation import Navigation
+
+    gps_only = Navigation(ephemerides={"G_LNAV": nav["G_LNAV"]})
+    kw = {"start": DAY["start"], "end": "2023-01-01T01:00:00", "interval_s": 1800}
+    with pytest.warns(UserWarning, match="no satellite of system"):
+        res = plan(gps_only, site=_site(NIST_XYZ), systems="GE", **kw)
+    assert res.attrs["systems_without_satellites"] == "E"
+    assert res.summary["GE-G"]["solved_fraction"] == 0.0
+    assert res.summary["GE-E"]["pdop_mean"] == pytest.approx(res.summary["GE"]["pdop_mean"])

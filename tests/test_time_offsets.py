@@ -239,3 +239,19 @@ def test_header_vs_record_consistency():
         row = c.loc[("STO:IFNV", "header")]
         assert row["median_ns"] == pytest.approx(delta * 1e9, abs=1e-6)
         assert bool(row["consistent"]) is expected
+
+
+def test_json_keys_follow_the_issue():
+    from kompas.analysis.time_offsets import TimeOffsetReport
+
+    stats = {"median": 1.0, "std": 2.0, "drift_ns_per_day": 3.0, "n": 4}
+    rep = TimeOffsetReport(
+        broadcast=pd.DataFrame(columns=["pair", "source", "utc_id", "time", "offset_ns"]),
+        series=pd.DataFrame(),
+        consistency=pd.DataFrame(),
+        receivers={"NIST": {"E-G": {"estimated_minus_broadcast_ns": stats}}},
+    )
+    ns = rep.to_dict("ns")["receivers"]["NIST"]["E-G"]["estimated_minus_broadcast_ns"]
+    assert ns == stats
+    m = rep.to_dict("m")["receivers"]["NIST"]["E-G"]["estimated_minus_broadcast_m"]
+    assert m["drift_m_per_day"] == pytest.approx(3.0 * 0.299792458) and m["n"] == 4

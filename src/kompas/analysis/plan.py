@@ -203,25 +203,27 @@ def _system_sums(de, dn, du, starts: np.ndarray, min_sin_el) -> np.ndarray:
     the reduction when the BLAS threads compete with other jobs.)
     """
     n_s, n = de.shape
-    terms = np.empty((n_s, len(_TERMS), n), np.float32)
     inv = de * de
     inv += dn * dn
     inv += du * du
     np.sqrt(inv, out=inv)
     np.reciprocal(inv, out=inv)
-    u = terms[:, 3]
-    np.multiply(du, inv, out=u)
-    w = terms[:, 0]
-    np.greater_equal(u, min_sin_el, out=w, casting="unsafe")
+    u = du * inv
+    w = (u >= min_sin_el).astype(np.float32)
     inv *= w
-    e, nn = terms[:, 1], terms[:, 2]
-    np.multiply(de, inv, out=e)
-    np.multiply(dn, inv, out=nn)
+    e = de * inv
+    nn = dn * inv
     u *= w
-    for k, (x, y) in enumerate(((e, e), (e, nn), (e, u), (nn, nn), (nn, u), (u, u)), start=4):
-        np.multiply(x, y, out=terms[:, k])
     ends = [*starts[1:], n_s]
-    return np.stack([terms[a:b].sum(axis=0) for a, b in zip(starts, ends, strict=True)])
+    out = np.empty((len(starts), len(_TERMS), n), np.float32)
+    pairs = ((e, e), (e, nn), (e, u), (nn, nn), (nn, u), (u, u))
+    for k, (a, b) in enumerate(zip(starts, ends, strict=True)):
+        for j, x in enumerate((w, e, nn, u)):
+            out[k, j] = x[a:b].sum(axis=0)
+        for j, (x, y) in enumerate(pairs, start=4):
+            # sum of products without forming them: einsum is ~2x a multiply + sum
+            out[k, j] = np.einsum("sn,sn->n", x[a:b], y[a:b])
+    return out
 
 
 def _schur_terms(sums: np.ndarray) -> dict[str, np.ndarray]:
@@ -238,6 +240,12 @@ def _schur_terms(sums: np.ndarray) -> dict[str, np.ndarray]:
 
 def _mix_dops(t: dict[str, np.ndarray], idx: list[int]) -> dict[str, np.ndarray]:
     """DOPs of one mix (systems ``idx``) from :func:`_schur_terms`; arrays (N,)."""
+    if not idx:  # every system of the mix is absent from the orbit source
+        n = t["n"].shape[-1]
+        nan = np.full(n, np.nan, np.float32)
+        return {k: nan for k in ("pdop", "hdop", "vdop", "gdop", "tdop")} | {
+            "n_sat": np.zeros(n, np.float32)
+        }
     c = t["c"][:, idx].sum(axis=1)  # (6, N): S = sum_k C_k
     see, sen, seu, snn, snu, suu = c
     n_sat = t["n"][idx].sum(axis=0)
@@ -287,7 +295,9 @@ class PlanResult:
     ----------
     dataset : xarray.Dataset
         Dims ``mix``, ``time``, ``point``: ``pdop hdop vdop gdop tdop`` (float32, NaN where
-        no solution), ``n_sat`` (visible satellites of the mix); per point
+        no solution; ``tdop`` is the clock of the mix's first system with satellites in
+        view, GPS for a mix starting with G), ``n_sat`` (visible satellites of the mix);
+        per point
         ``availability`` and ``pdop_mean`` (mix, point); coords ``lat_deg``, ``lon_deg``,
         ``height_m`` (point, or (time) for a route); ``n_visible`` (time, point, system).
     summary : dict
@@ -476,6 +486,15 @@ def plan(
     svs, pos = svs[order], pos[:, order]
     letters = np.array([s[0] for s in svs])
     sys_order = [s for s in systems if (letters == s).any()]
+    missing = [s for s in systems if s not in sys_order]
+    if missing:
+        import warnings
+
+        warnings.warn(
+            f"no satellite of system(s) {''.join(missing)} in the orbit source: mixes use "
+            "the others only (attrs['systems_without_satellites'])",
+            stacklevel=2,
+        )
     starts = np.array([int(np.argmax(letters == s)) for s in sys_order])
     rx = geodetic2ecef(np.radians(lat), np.radians(lon), h, WGS84)
     basis = _enu_basis(lat, lon)  # (P, 3, 3)
@@ -624,6 +643,9 @@ def _assemble(
         "points": int(ds.sizes["point"]) if not is_route else 1,
         "kind": "route" if is_route else ("site" if len(lat) == 1 else "grid"),
         "satellites": int(len(svs)),
+        "systems_without_satellites": "".join(
+            sorted({c for m in names for c in _mix_systems(m)} - set(sys_order))
+        ),
         "start": str(np.asarray(labels[0]).astype("datetime64[s]")),
         "end": str(np.asarray(labels[-1]).astype("datetime64[s]")),
     }

@@ -91,32 +91,35 @@ def plot_plan(res, path: str) -> None:
 
 
 def _plot_maps(ds, mixes, subplots):
+    """Row 1: availability and mean PDOP of every requested mix; row 2: the mean PDOP
+    increase when each system of the first mix is removed."""
     lat = np.unique(ds["lat_deg"].values)
     lon = np.unique(ds["lon_deg"].values)
     shape = (len(lat), len(lon))
-    full = mixes[0]
+    base = [m for m in mixes if "-" not in m]
     minus = [m for m in mixes if "-" in m]
-    n_rows = 1 + (1 if minus else 0)
-    n_cols = max(2, len(minus))
+    n_cols = max(2 * len(base), len(minus), 2)
+    n_rows = 2 if minus else 1
     fig, axes = subplots(n_rows, n_cols, figsize=(4.2 * n_cols, 2.8 * n_rows), squeeze=False)
     ext = (lon[0], lon[-1], lat[0], lat[-1])
-    for ax, var, title, cmap in (
-        (axes[0][0], "availability", f"availability {full}", "viridis"),
-        (axes[0][1], "pdop_mean", f"mean PDOP {full}", "magma_r"),
-    ):
-        img = ds[var].sel(mix=full).values.reshape(shape)
-        im = ax.imshow(img, origin="lower", extent=ext, aspect="auto", cmap=cmap)
+
+    def panel(ax, img, title, cmap):
+        im = ax.imshow(img.reshape(shape), origin="lower", extent=ext, aspect="auto", cmap=cmap)
         ax.set_title(title, fontsize=8)
         ax.figure.colorbar(im, ax=ax, shrink=0.8)
-    for ax in axes[0][2:]:
+
+    for k, m in enumerate(base):
+        panel(axes[0][2 * k], ds["availability"].sel(mix=m).values, f"availability {m}", "viridis")
+        panel(axes[0][2 * k + 1], ds["pdop_mean"].sel(mix=m).values, f"mean PDOP {m}", "magma_r")
+    for ax in axes[0][2 * len(base) :]:
         ax.axis("off")
-    base = ds["pdop_mean"].sel(mix=full).values
+    full = ds["pdop_mean"].sel(mix=mixes[0]).values
     for k, m in enumerate(minus):
-        ax = axes[1][k]
-        loss = (ds["pdop_mean"].sel(mix=m).values - base).reshape(shape)
-        im = ax.imshow(loss, origin="lower", extent=ext, aspect="auto", cmap="Reds")
-        ax.set_title(f"mean PDOP increase without {m.split('-', 1)[1]}", fontsize=8)
-        ax.figure.colorbar(im, ax=ax, shrink=0.8)
+        loss = ds["pdop_mean"].sel(mix=m).values - full
+        panel(axes[1][k], loss, f"mean PDOP increase without {m.split('-', 1)[1]}", "Reds")
+    if minus:
+        for ax in axes[1][len(minus) :]:
+            ax.axis("off")
     return fig
 
 

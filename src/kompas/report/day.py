@@ -341,7 +341,7 @@ def day_report(
                     e["broadcast_ns"]["median"],
                     d["median"],
                     d["std"],
-                    d["drift_per_day"],
+                    d["drift_ns_per_day"],
                 ]
             )
         head = [
