@@ -57,6 +57,8 @@ def _solve(*args, **kw):
         ({"elevation_mask": 10}, "elmask_deg"),
         ({"systems": "X"}, "GRECJIS"),
         ({"systems": "GPS,Glonas"}, "GLONASS"),
+        ({"raim": "yes"}, "True or False"),
+        ({"max_iterations": 2.5}, "whole number"),
     ],
 )
 def test_invalid_options_raise_naming_the_valid_ones(short, kw, words):

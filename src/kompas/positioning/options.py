@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 
+import numpy as np
+
 from kompas.orbits.selection import RULES
 
 __all__ = [
@@ -163,6 +165,14 @@ class SolveOptions:
             if not ok:
                 low = f"> {lo}" if lo_open else f">= {lo}"
                 raise ValueError(f"{name} = {value!r} out of range: must be {low} and <= {hi}")
+        for name in ("cn0_weighting", "raim", "constellation_check"):
+            if not isinstance(getattr(self, name), (bool, np.bool_)):
+                raise ValueError(f"{name} = {getattr(self, name)!r}: give True or False")
+        for name in ("max_exclusions", "max_iterations"):
+            if isinstance(getattr(self, name), (bool, np.bool_)) or not isinstance(
+                getattr(self, name), (int, np.integer)
+            ):
+                raise ValueError(f"{name} = {getattr(self, name)!r}: give a whole number")
         a_b = tuple(self.code_sigma_m)
         if len(a_b) != 2 or not all(isinstance(v, (int, float)) and v > 0 for v in a_b):
             raise ValueError(f"code_sigma_m = {self.code_sigma_m!r}: two sigmas > 0 m (a, b)")
