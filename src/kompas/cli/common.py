@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import math
+from dataclasses import dataclass
 from typing import Any
 
 import click
@@ -68,3 +69,293 @@ def parse_xyz(text: str) -> np.ndarray:
     if len(vals) != 3:
         raise click.BadParameter(f"expected X,Y,Z in metres, got {text!r}")
     return np.array(vals)
+
+
+# --------------------------------------------------------------------------------------
+# Option parsing shared by every command
+# --------------------------------------------------------------------------------------
+
+#: RINEX system letter → display name, in the order the letters are listed to users.
+SYSTEM_NAMES: dict[str, str] = {
+    "G": "GPS",
+    "R": "GLONASS",
+    "E": "Galileo",
+    "C": "BeiDou",
+    "J": "QZSS",
+    "I": "NavIC",
+    "S": "SBAS",
+}
+#: upper-case names (and the common aliases BDS, IRNSS) → letter
+_NAME_TO_LETTER: dict[str, str] = {
+    **{name.upper(): letter for letter, name in SYSTEM_NAMES.items()},
+    "BDS": "C",
+    "IRNSS": "I",
+}
+_VALID_SYSTEMS = (
+    "letters "
+    + "".join(SYSTEM_NAMES)
+    + " (e.g. GREC) or names "
+    + ", ".join(SYSTEM_NAMES.values())
+    + " (also BDS, IRNSS), comma or space separated"
+)
+
+
+def parse_systems(text: str) -> str:
+    """Satellite systems from the command line → RINEX letters in the order given.
+
+    Accepts letters (``"GREC"``, ``"G,E"``, ``"g e"``) or names
+    (``"GPS,GLONASS,Galileo,BeiDou,QZSS,NavIC,SBAS"``, also ``BDS``/``IRNSS``), in any
+    case, separated by commas and/or spaces; repeats are dropped.
+
+    Raises
+    ------
+    click.BadParameter
+        On anything else (an unknown name or letter, or nothing at all), listing the
+        valid values.
+
+    Examples
+    --------
+    >>> parse_systems("GPS, galileo")
+    'GE'
+    >>> parse_systems("G,E")
+    'GE'
+    """
+    tokens = [t for t in str(text).replace(",", " ").split() if t]
+    letters: list[str] = []
+    bad: list[str] = []
+    for tok in tokens:
+        key = tok.upper()
+        if key in _NAME_TO_LETTER:
+            letters.append(_NAME_TO_LETTER[key])
+        elif all(ch in SYSTEM_NAMES for ch in key):
+            letters.extend(key)
+        else:
+            bad.append(tok)
+    if bad or not letters:
+        what = f"unknown system {', '.join(map(repr, bad))}" if bad else "no system given"
+        raise click.BadParameter(f"{what}; valid: {_VALID_SYSTEMS}")
+    return "".join(dict.fromkeys(letters))
+
+
+def _systems_callback(ctx: click.Context, param: click.Parameter, value: Any) -> Any:
+    return None if value is None else parse_systems(value)
+
+
+def systems_option(default: str | None = "GREC", help: str | None = None):
+    """A ``--systems`` click option parsed by :func:`parse_systems` (value: letters)."""
+    return click.option(
+        "--systems",
+        default=default,
+        show_default=default is not None,
+        callback=_systems_callback,
+        help=help or "Systems: letters (GREC) or names (GPS,GLONASS,Galileo,BeiDou,...).",
+    )
+
+
+#: Range-checked numeric option types (click prints the allowed range on a bad value).
+ELEVATION_DEG = click.FloatRange(0.0, 90.0)
+#: a strictly positive duration or interval, seconds
+POSITIVE_S = click.FloatRange(min=0.0, min_open=True)
+#: a non-negative number (a threshold, a sigma)
+NON_NEGATIVE = click.FloatRange(min=0.0)
+#: a probability strictly between 0 and 1
+PROBABILITY = click.FloatRange(0.0, 1.0, min_open=True, max_open=True)
+#: a count of at least one
+POSITIVE_INT = click.IntRange(min=1)
+LATITUDE_DEG = click.FloatRange(-90.0, 90.0)
+LONGITUDE_DEG = click.FloatRange(-180.0, 360.0)
+
+
+class EpochType(click.ParamType):
+    """An epoch on the command line: ``YYYY-MM-DD[THH:MM[:SS[.f]]]`` (a full date) or
+    ``HH:MM[:SS[.f]]`` (a time of day, resolved against the data's first day with
+    :func:`resolve_epoch`). Converts to ``numpy.datetime64[ns]`` or ``numpy.timedelta64[ns]``.
+    The time scale is the data's own (GPST for observations)."""
+
+    name = "epoch"
+
+    def convert(self, value: Any, param, ctx):
+        if isinstance(value, (np.datetime64, np.timedelta64)):
+            return value
+        text = str(value).strip().replace(" ", "T")
+        try:
+            if "-" in text[:10] and len(text) >= 10:
+                return np.datetime64(text, "ns")
+            parts = text.split(":")
+            if 2 <= len(parts) <= 3:
+                h, m = int(parts[0]), int(parts[1])
+                s = float(parts[2]) if len(parts) == 3 else 0.0
+                if 0 <= h <= 24 and 0 <= m < 60 and 0 <= s < 61:
+                    ns = round(((h * 60 + m) * 60 + s) * 1e9)
+                    return np.timedelta64(ns, "ns")
+        except ValueError:
+            pass
+        self.fail(
+            f"{value!r} is not an epoch; expected YYYY-MM-DD[THH:MM[:SS]] or HH:MM[:SS]",
+            param,
+            ctx,
+        )
+
+
+EPOCH = EpochType()
+
+
+def resolve_epoch(value: Any, first: np.datetime64) -> np.datetime64 | None:
+    """An :data:`EPOCH` value as a ``datetime64[ns]``: a time of day is taken on the day
+    of ``first`` (the data's first epoch); ``None`` stays ``None``."""
+    if value is None:
+        return None
+    if isinstance(value, np.timedelta64):
+        return np.datetime64(first, "D").astype("datetime64[ns]") + value
+    return np.datetime64(value, "ns")
+
+
+# --------------------------------------------------------------------------------------
+# Terminal tables that fit 80 columns
+# --------------------------------------------------------------------------------------
+
+
+@dataclass
+class Column:
+    """One column of :func:`table_80`.
+
+    Attributes
+    ----------
+    header : str
+        Full header (wraps on spaces when narrow).
+    short : str, optional
+        Abbreviation used when the full headers do not fit; explained in a legend line.
+    justify : {"left", "right", "center"}
+    wrap : bool
+        Cells may wrap on spaces (text labels). Numbers never wrap and are never cut.
+    drop : int
+        Drop order when even the short headers do not fit: 0 never, higher goes first.
+    """
+
+    header: str
+    short: str | None = None
+    justify: str = "right"
+    wrap: bool = False
+    drop: int = 0
+
+
+def terminal_width() -> int:
+    """Columns available on stdout: the terminal's, else ``COLUMNS``, else 80 (rich's rule)."""
+    from rich.console import Console
+
+    return Console().width
+
+
+def _column_need(header: str, cells: list[str], wrap: bool) -> int:
+    """Narrowest width of a column that cuts nothing: headers wrap on spaces, numbers
+    (cells of a non-wrapping column) never wrap, text cells wrap on spaces."""
+    from rich.cells import cell_len
+
+    words = [w for c in cells for w in c.split()] if wrap else cells
+    return max([cell_len(w) for w in words] + [cell_len(w) for w in header.split()] + [1])
+
+
+def _fit_widths(natural: list[int], need: list[int], room: int) -> list[int]:
+    """Column widths between ``need`` and ``natural`` summing to at most ``room``: the
+    widest shrinkable column gives up one character at a time."""
+    widths = list(natural)
+    while sum(widths) > room:
+        slack = [w - n for w, n in zip(widths, need, strict=True)]
+        cand = [j for j, d in enumerate(slack) if d > 0]
+        if not cand:
+            break
+        j = max(cand, key=lambda k: widths[k])
+        widths[j] -= 1
+    return widths
+
+
+def _build(title, columns, rows, use_short: bool, keep: list[int], styles, caption, width):
+    """(rich Table with fixed column widths, its narrowest width that cuts no cell)."""
+    from rich.cells import cell_len
+    from rich.table import Table
+    from rich.text import Text
+
+    heads = [
+        (columns[j].short or columns[j].header) if use_short else columns[j].header for j in keep
+    ]
+    cells = [[str(r[j]) for r in rows] for j in keep]
+    need = [_column_need(h, c, columns[j].wrap) for h, c, j in zip(heads, cells, keep, strict=True)]
+    natural = [
+        max([cell_len(h)] + [cell_len(x) for x in c]) for h, c in zip(heads, cells, strict=True)
+    ]
+    frame = 1 + 3 * len(keep)  # left border; each column: 2 of padding and a border
+    widths = _fit_widths(natural, need, width - frame)
+    table = Table(title=title, title_justify="left", caption=caption, caption_justify="left")
+    for h, j, w in zip(heads, keep, widths, strict=True):
+        table.add_column(Text(h), justify=columns[j].justify, width=w, overflow="fold")
+    for i, r in enumerate(rows):  # Text: no rich markup in cells ("[m]" stays)
+        table.add_row(*[Text(str(r[j])) for j in keep], style=(styles[i] if styles else None))
+    return table, sum(need) + frame
+
+
+def _records(title, columns, rows, styles):
+    """Last resort for very narrow terminals: one ``header: value`` line per cell."""
+    from rich.text import Text
+
+    out = [Text(title)] if title else []
+    for i, r in enumerate(rows):
+        style = styles[i] if styles else ""
+        out.append(Text(f"{columns[0].header}: {r[0]}", style=style or ""))
+        out.extend(
+            Text(f"  {c.header}: {v}", style=style or "")
+            for c, v in zip(columns[1:], r[1:], strict=True)
+        )
+    return out
+
+
+def table_80(
+    columns: list[Column],
+    rows: list[list[str]],
+    *,
+    title: str | None = None,
+    width: int | None = None,
+    styles: list[str | None] | None = None,
+    caption: str | None = None,
+):
+    """A rich table of preformatted cells that fits ``width`` columns (default: the
+    terminal's, 80 when not a terminal), never cutting a cell.
+
+    Tries, in order: full headers (wrapping on spaces); the ``short`` headers with a legend
+    line explaining them; then drops columns by their ``drop`` order (highest first) with a
+    note naming what was left out; if even that does not fit, one ``header: value`` line
+    per cell. Returns a ``rich.console.Group`` (table + notes).
+    """
+    from rich.console import Group
+    from rich.text import Text
+
+    width = width or terminal_width()
+    keep = list(range(len(columns)))
+    table, need = _build(title, columns, rows, False, keep, styles, caption, width)
+    notes: list[str] = []
+    if need <= width:
+        return Group(table)
+    use_short = any(c.short for c in columns)
+    droppable = sorted(
+        (j for j, c in enumerate(columns) if c.drop > 0), key=lambda j: -columns[j].drop
+    )
+    dropped: list[int] = []
+    while True:
+        table, need = _build(title, columns, rows, use_short, keep, styles, caption, width)
+        if need <= width or not droppable:
+            break
+        j = droppable.pop(0)
+        keep.remove(j)
+        dropped.append(j)
+    if need > width:
+        return Group(*_records(title, columns, rows, styles))
+    if use_short:
+        legend = [f"{c.short} = {c.header}" for j, c in enumerate(columns) if c.short and j in keep]
+        if legend:
+            notes.append("; ".join(legend))
+    if dropped:
+        notes.append(
+            "not shown at this width: "
+            + ", ".join(columns[j].header for j in dropped)
+            + " (widen the terminal or use --json)"
+        )
+    return Group(table, *(Text(n) for n in notes))
