@@ -82,8 +82,12 @@ def test_table_80_never_cuts_numbers(width):
 
 
 def test_table_80_abbreviates_then_drops_with_a_note():
-    # full headers need 85 columns, short ones 74, without "Mean satellites used" 67
-    text = " ".join(_render(table_80(_COLS, _ROWS, width=76), 76).split())
+    from kompas.cli.common import _build
+
+    # narrowest table that cuts nothing, with the short headers (the full ones need more)
+    fits_short = _build(None, _COLS, _ROWS, True, list(range(6)), None, None, 200)[1]
+    assert _build(None, _COLS, _ROWS, False, list(range(6)), None, None, 200)[1] > fits_short
+    text = " ".join(_render(table_80(_COLS, _ROWS, width=fits_short), fits_short).split())
     assert "H = RMS horizontal [m]" in text and "not shown" not in text
-    text = " ".join(_render(table_80(_COLS, _ROWS, width=70), 70).split())
+    text = " ".join(_render(table_80(_COLS, _ROWS, width=fits_short - 1), fits_short - 1).split())
     assert "not shown at this width: Mean satellites used" in text and "1.45" in text

@@ -211,6 +211,44 @@ def resolve_epoch(value: Any, first: np.datetime64) -> np.datetime64 | None:
 
 
 # --------------------------------------------------------------------------------------
+# Time spans in messages
+# --------------------------------------------------------------------------------------
+
+
+def span_text(lo: np.datetime64, hi: np.datetime64) -> str:
+    """``2024-07-28 06:00–08:00`` (one day) or ``2024-07-28 06:00–2024-07-29 02:00``."""
+    a = str(np.datetime64(lo, "m")).replace("T", " ")
+    b = str(np.datetime64(hi, "m")).replace("T", " ")
+    return f"{a}–{b[11:]}" if a[:10] == b[:10] else f"{a}–{b}"
+
+
+def stamp(t: np.datetime64) -> str:
+    """An epoch as ``YYYY-MM-DD HH:MM:SS``."""
+    return str(np.datetime64(t, "s")).replace("T", " ")
+
+
+def navigation_span(nav, systems: str) -> tuple[np.datetime64, np.datetime64] | None:
+    """First and last clock reference epoch (GPST labels) of the broadcast records of
+    ``systems`` in ``nav`` (a :class:`kompas.io.Navigation`), None without any."""
+    lo = hi = None
+    missing = np.iinfo(np.int64).min
+    for key in nav.keys():
+        if key[:1] not in systems or "toc_ns" not in nav[key]:
+            continue
+        toc = nav[key]["toc_ns"].to_numpy()
+        toc = toc[toc != missing]
+        if toc.size:
+            lo = toc.min() if lo is None else min(lo, toc.min())
+            hi = toc.max() if hi is None else max(hi, toc.max())
+    if lo is None:
+        return None
+    from kompas.time import Time
+
+    labels = Time.from_ns(np.array([lo, hi]), "GPST").datetime64
+    return labels[0], labels[1]
+
+
+# --------------------------------------------------------------------------------------
 # Terminal tables that fit 80 columns
 # --------------------------------------------------------------------------------------
 
@@ -255,24 +293,55 @@ def _column_need(header: str, cells: list[str], wrap: bool) -> int:
     return max([cell_len(w) for w in words] + [cell_len(w) for w in header.split()] + [1])
 
 
-def _fit_widths(natural: list[int], need: list[int], room: int) -> list[int]:
+def _fit_widths(natural: list[int], need: list[int], room: int, first: list[bool]) -> list[int]:
     """Column widths between ``need`` and ``natural`` summing to at most ``room``: the
-    widest shrinkable column gives up one character at a time."""
+    widest shrinkable column gives up one character at a time, the ``first`` columns
+    (numbers, whose headers wrap cheaply) before the others (text cells that would wrap)."""
     widths = list(natural)
     while sum(widths) > room:
-        slack = [w - n for w, n in zip(widths, need, strict=True)]
-        cand = [j for j, d in enumerate(slack) if d > 0]
+        cand = [j for j, (w, n) in enumerate(zip(widths, need, strict=True)) if w > n]
         if not cand:
             break
-        j = max(cand, key=lambda k: widths[k])
-        widths[j] -= 1
+        pick = [j for j in cand if first[j]] or cand
+        widths[max(pick, key=lambda k: widths[k])] -= 1
     return widths
+
+
+def _new_table(title, caption, n_columns: int | None = None):
+    from rich import box
+    from rich.table import Table
+    from rich.text import Text
+
+    table = Table(
+        title=Text(title) if isinstance(title, str) else title,
+        title_justify="left",
+        caption=caption,
+        caption_justify="left",
+        box=box.SIMPLE_HEAD,
+        show_edge=False,
+        pad_edge=False,
+    )
+    for _ in range(n_columns or 0):
+        table.add_column(width=1)
+    return table
+
+
+def _frame_width(n_columns: int) -> int:
+    """Characters of borders and padding of a table of ``n_columns`` columns."""
+    from io import StringIO
+
+    from rich.console import Console
+
+    table = _new_table(None, None, n_columns)
+    table.add_row(*["x"] * n_columns)
+    buf = StringIO()
+    Console(file=buf, width=10_000, color_system=None).print(table)
+    return max(len(line.rstrip("\n")) for line in buf.getvalue().splitlines()) - n_columns
 
 
 def _build(title, columns, rows, use_short: bool, keep: list[int], styles, caption, width):
     """(rich Table with fixed column widths, its narrowest width that cuts no cell)."""
     from rich.cells import cell_len
-    from rich.table import Table
     from rich.text import Text
 
     heads = [
@@ -283,9 +352,9 @@ def _build(title, columns, rows, use_short: bool, keep: list[int], styles, capti
     natural = [
         max([cell_len(h)] + [cell_len(x) for x in c]) for h, c in zip(heads, cells, strict=True)
     ]
-    frame = 1 + 3 * len(keep)  # left border; each column: 2 of padding and a border
-    widths = _fit_widths(natural, need, width - frame)
-    table = Table(title=title, title_justify="left", caption=caption, caption_justify="left")
+    frame = _frame_width(len(keep))
+    widths = _fit_widths(natural, need, width - frame, [not columns[j].wrap for j in keep])
+    table = _new_table(title, caption)
     for h, j, w in zip(heads, keep, widths, strict=True):
         table.add_column(Text(h), justify=columns[j].justify, width=w, overflow="fold")
     for i, r in enumerate(rows):  # Text: no rich markup in cells ("[m]" stays)

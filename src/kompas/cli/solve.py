@@ -13,45 +13,16 @@ from kompas.cli.common import (
     EPOCH,
     NoResult,
     echo_json,
+    navigation_span,
     parse_xyz,
     resolve_epoch,
+    span_text,
+    stamp,
     systems_option,
 )
 from kompas.errors import KompasError
 
 _FORMATS = ["pos-xyz", "pos-llh", "nmea", "csv", "geojson"]
-
-
-def _span_text(lo: np.datetime64, hi: np.datetime64) -> str:
-    """``2024-07-28 06:00–08:00`` (one day) or ``2024-07-28 06:00–2024-07-29 02:00``."""
-    a = str(np.datetime64(lo, "m")).replace("T", " ")
-    b = str(np.datetime64(hi, "m")).replace("T", " ")
-    return f"{a}–{b[11:]}" if a[:10] == b[:10] else f"{a}–{b}"
-
-
-def _stamp(t: np.datetime64) -> str:
-    return str(np.datetime64(t, "s")).replace("T", " ")
-
-
-def navigation_span(nav, systems: str) -> tuple[np.datetime64, np.datetime64] | None:
-    """First and last clock reference epoch (GPST labels) of the broadcast records of
-    ``systems`` in ``nav`` (a :class:`kompas.io.Navigation`), None without any."""
-    lo = hi = None
-    missing = np.iinfo(np.int64).min
-    for key in nav.keys():
-        if key[:1] not in systems or "toc_ns" not in nav[key]:
-            continue
-        toc = nav[key]["toc_ns"].to_numpy()
-        toc = toc[toc != missing]
-        if toc.size:
-            lo = toc.min() if lo is None else min(lo, toc.min())
-            hi = toc.max() if hi is None else max(hi, toc.max())
-    if lo is None:
-        return None
-    from kompas.time import Time
-
-    labels = Time.from_ns(np.array([lo, hi]), "GPST").datetime64
-    return labels[0], labels[1]
 
 
 def unsolved_reason(sol, orbit_span=None, orbit_label: str = "nav") -> str | None:
@@ -85,8 +56,8 @@ def unsolved_reason(sol, orbit_span=None, orbit_label: str = "nav") -> str | Non
         if code == 2 and orbit_span is not None:  # ExclusionReason.NO_EPHEMERIS
             t = sol["time"].values
             text += (
-                f" — {orbit_label} covers {_span_text(*orbit_span)} GPST, obs "
-                f"{_span_text(t.min(), t.max())} {sol.attrs.get('time_scale', 'GPST')}"
+                f" — {orbit_label} covers {span_text(*orbit_span)} GPST, obs "
+                f"{span_text(t.min(), t.max())} {sol.attrs.get('time_scale', 'GPST')}"
             )
         elif code == 2:
             text += f" — the {orbit_label} data hold no record of the systems used"
@@ -117,8 +88,8 @@ def _read_inputs(obs, nav, sp3, clk, systems, start, end):
         ds = ds.sel(time=slice(t0, t1))
         if ds.sizes["time"] == 0:
             raise NoResult(
-                f"no observation epoch between {_stamp(t0 or first)} and {_stamp(t1 or last)}; "
-                f"{obs} spans {_span_text(first, last)} {ds.attrs.get('time_scale', 'GPST')}"
+                f"no observation epoch between {stamp(t0 or first)} and {stamp(t1 or last)}; "
+                f"{obs} spans {span_text(first, last)} {ds.attrs.get('time_scale', 'GPST')}"
             )
     navdata = read_nav(list(nav)) if nav else None
     if not sp3:
