@@ -44,7 +44,7 @@ def _fmt(value, spec: str) -> str:
 
 def _table(title: str, df, first: str, columns):
     """The summary table ``df`` as a :func:`table_80` group (fits the terminal)."""
-    cols = [Column(first, justify="left", wrap=True)] + [
+    cols = [Column(first, justify="left")] + [  # labels stay whole: "BDS-2 MEO"
         Column(head, short, drop=drop) for _, head, short, _, drop in columns
     ]
     rows = [
