@@ -9,14 +9,13 @@ from kompas.frames import WGS84
 from kompas.frames.geodetic import ecef2geodetic
 from kompas.frames.local import enu_rotation, rotate_ecef2enu
 from kompas.positioning.lsq import dops_from_geometry
+from kompas.positioning.status import ExclusionReason, SolutionStatus
 
 __all__ = ["build_dataset", "errors_against", "accuracy_summary"]
 
 
 def build_dataset(obs, prob, sol, exclusion, flagged, velocity, drift, run_warnings, src):
     """Assemble the solution Dataset (see :func:`kompas.solve`)."""
-    from kompas.positioning.spp import ExclusionReason, SolutionStatus
-
     n_sys = prob.n_sys
     xyz = sol.state[:, :3]
     lat, lon, h = ecef2geodetic(xyz, WGS84)
@@ -83,6 +82,14 @@ def build_dataset(obs, prob, sol, exclusion, flagged, velocity, drift, run_warni
             "elmask_deg_nominal": prob.opts.elmask_deg,
             "epochs_mask_lowered": int((prob.elmask_rad < np.radians(prob.opts.elmask_deg)).sum()),
             "ionosphere": "none (iono-free)" if prob.opts.mode == "iflc" else prob.opts.iono,
+            "iono_models": (
+                {s: "none (iono-free)" for s in prob.systems}
+                if prob.opts.mode == "iflc"
+                else {s: prob.iono.models.get(s, "none") for s in prob.systems}
+            ),
+            "ref_point": prob.ref_point,
+            "frame": getattr(src, "frame", ""),
+            "rule": prob.opts.rule,
             "troposphere": prob.opts.tropo,
             "orbits": src.description,
             "status_names": {int(k): v for k, v in SolutionStatus.NAMES.items()},
@@ -90,6 +97,7 @@ def build_dataset(obs, prob, sol, exclusion, flagged, velocity, drift, run_warni
             "warnings": list(run_warnings),
             "epochs": int(len(time)),
             "epochs_solved": int(ok.sum()),
+            "unsolved_counts": _status_counts(sol.status),
             "marker_name": obs.attrs.get("marker_name", ""),
             "glonass_ifb_m": {int(k): round(v, 4) for k, v in sorted(prob.glonass_ifb.items())},
         },
@@ -99,6 +107,15 @@ def build_dataset(obs, prob, sol, exclusion, flagged, velocity, drift, run_warni
     ds["residual_m"].attrs["description"] = "post-fit code residuals of used satellites"
     ds["exclusion"].attrs["description"] = "why a satellite was not used (exclusion_names)"
     return ds
+
+
+def _status_counts(status: np.ndarray) -> dict[str, int]:
+    codes, counts = np.unique(status, return_counts=True)
+    return {
+        SolutionStatus.NAMES[int(c)]: int(n)
+        for c, n in zip(codes, counts, strict=True)
+        if int(c) > SolutionStatus.CHI2_FAILED
+    }
 
 
 def errors_against(sol: xr.Dataset, truth_xyz_m) -> xr.Dataset:

@@ -55,22 +55,45 @@ class EphemerisSource:
     def check_covers(self, t_rx: Time) -> None:
         return None
 
-    def ionosphere_m(self, prob, rows, lat, lon, az, el) -> np.ndarray:
-        return np.zeros(az.shape)
+    def iono_nav(self) -> Any:
+        """Navigation data carrying the broadcast ionosphere coefficients, or None."""
+        return None
 
 
 class BroadcastSource(EphemerisSource):
     """Broadcast navigation data (:class:`kompas.io.Navigation`)."""
 
-    def __init__(self, nav: Any) -> None:
+    def __init__(self, nav: Any, rule: str = "nearest") -> None:
         self.nav = nav
+        self.rule = rule
         self.description = "broadcast ephemerides"
-        self._klob: dict[str, tuple[np.ndarray, np.ndarray] | None] = {}
+        #: every system's broadcast frame (WGS 84, GTRF, CGCS2000, PZ-90.11) is aligned to
+        #: ITRF within a few cm: the solution is in that common frame at that level
+        self.frame = "WGS 84 / broadcast frames (ITRF-aligned, cm level)"
 
     def states(self, sv, t_ns):
-        from kompas.orbits.broadcast import satellite_states
+        from kompas.orbits.broadcast import DEFAULT_MAX_AGE_S, satellite_states
+        from kompas.orbits.states import StateStatus
 
-        return satellite_states(self.nav, sv, t_ns)
+        st = satellite_states(self.nav, sv, t_ns, rule=self.rule)
+        # A record is valid over its fit interval at *reception*: the signal flight time
+        # (about 0.07 s) must not push the first epoch of a data set out of it (a station
+        # day starting at 00:00:00 with sets of toe 02:00 and a 4 h fit). Cells just
+        # outside are selected again with every window widened by 1 s (RTKLIB accepts
+        # |t - toe| up to its window + 1 s too), at their own emission instant.
+        late = np.flatnonzero(st.status == StateStatus.OUTSIDE_FIT)
+        if late.size:
+            ages = {s: v + 1.0 for s, v in DEFAULT_MAX_AGE_S.items()}
+            ages.update({"G": 2 * 3600.0 + 1.0, "J": 3600.0 + 1.0})
+            again = satellite_states(
+                self.nav,
+                np.asarray(sv)[late],
+                np.asarray(t_ns)[late],
+                rule=self.rule,
+                max_age_s=ages,
+            )
+            _put(st, late, again)
+        return st
 
     def group_delay_s(self, st, sv):
         # kompas.orbits.group_delay returns the term *added* to the clock; ours is subtracted
@@ -136,44 +159,8 @@ class BroadcastSource(EphemerisSource):
                 "for another day?"
             )
 
-    def _klobuchar(self, system: str, t_ns: int):
-        if system not in self._klob:
-            try:
-                self._klob[system] = self.nav.klobuchar(system, t_ns)
-            except KeyError:
-                self._klob[system] = None
-        return self._klob[system]
-
-    def ionosphere_m(self, prob, rows, lat, lon, az, el):
-        from kompas.positioning.corrections import ionosphere_m
-        from kompas.positioning.options import BDS_KLOBUCHAR_REGION_DEG
-
-        mid = int(prob.t_rx.ns[len(prob.t_rx) // 2])
-        gps = self._klobuchar("G", mid)
-        bds = self._klobuchar("C", mid)
-        choice = prob.opts.bds_iono
-        if choice == "auto":
-            la0, la1, lo0, lo1 = BDS_KLOBUCHAR_REGION_DEG
-            la, lo = np.degrees(np.nanmedian(lat)), np.degrees(np.nanmedian(lon)) % 360.0
-            choice = "bds" if (la0 <= la <= la1 and lo0 <= lo <= lo1) else "gps"
-        if choice == "gps" and gps is not None:
-            bds = None
-        if gps is None and bds is None:
-            return np.full(az.shape, np.nan)
-        if gps is None:
-            gps = bds  # not ideal but better than nothing: same functional family
-        return ionosphere_m(
-            prob.is_bds[rows],
-            prob.frequency_hz[rows],
-            lat,
-            lon,
-            az,
-            el,
-            prob.gps_tow_s[rows],
-            prob.bdt_sow_s[rows],
-            gps,
-            bds,
-        )
+    def iono_nav(self):
+        return self.nav
 
 
 class PreciseSource(EphemerisSource):
@@ -185,6 +172,7 @@ class PreciseSource(EphemerisSource):
         self.product = product
         self.nav = BroadcastSource(nav) if nav is not None else None
         self.description = f"precise: {getattr(product, 'description', type(product).__name__)}"
+        self.frame = "IGS (ITRF) frame of the precise product"
 
     def states(self, sv, t_ns):
         return self.product.states(sv, t_ns)
@@ -195,10 +183,29 @@ class PreciseSource(EphemerisSource):
     def glonass_channels(self):
         return self.nav.glonass_channels() if self.nav else {}
 
-    def ionosphere_m(self, prob, rows, lat, lon, az, el):
-        if self.nav is None:
-            return np.zeros(az.shape)
-        return self.nav.ionosphere_m(prob, rows, lat, lon, az, el)
+    def iono_nav(self):
+        return self.nav.nav if self.nav is not None else None
+
+
+def _put(st: SatelliteStates, idx: np.ndarray, new: SatelliteStates) -> None:
+    ok = new.status == 0
+    idx, sel = idx[ok], np.flatnonzero(ok)
+    for name in (
+        "time_ns",
+        "position_m",
+        "velocity_mps",
+        "clock_s",
+        "relativity_s",
+        "clock_drift_sps",
+        "status",
+    ):
+        getattr(st, name)[idx] = getattr(new, name)[sel]
+    for k, v in new.extra.items():
+        if k in st.extra and np.ndim(v) and np.shape(v)[0] == len(new.status):
+            col = np.asarray(st.extra[k])
+            if col.dtype == np.asarray(v).dtype:
+                col[idx] = np.asarray(v)[sel]
+                st.extra[k] = col
 
 
 def _take(st: SatelliteStates, m: np.ndarray) -> SatelliteStates:
@@ -220,12 +227,12 @@ def _take(st: SatelliteStates, m: np.ndarray) -> SatelliteStates:
     )
 
 
-def as_source(obj: Any) -> EphemerisSource:
+def as_source(obj: Any, rule: str = "nearest") -> EphemerisSource:
     """Wrap navigation data or a precise product for the solver."""
     if isinstance(obj, EphemerisSource):
         return obj
     if hasattr(obj, "ephemerides"):
-        return BroadcastSource(obj)
+        return BroadcastSource(obj, rule)
     if hasattr(obj, "states"):
         return PreciseSource(obj)
     raise KompasError(

@@ -33,56 +33,27 @@ from kompas.frames.geodetic import ecef2geodetic
 from kompas.frames.local import ecef2enu, enu2aer
 from kompas.orbits.emission import omega_e_for
 from kompas.orbits.states import StateStatus
+from kompas.positioning.antenna import marker_offset_ecef_m
+from kompas.positioning.constellation import constellation_check
 from kompas.positioning.corrections import (
     rotate_and_range,
     troposphere_m,
 )
-from kompas.positioning.lsq import chi2_threshold, dops_from_geometry, wls_step
+from kompas.positioning.glonass_ifb import channel_biases
+from kompas.positioning.iono import IonoPlan, choose_models
+from kompas.positioning.lsq import dops_from_geometry, wls_step
 from kompas.positioning.measurements import Measurements, select_measurements
 from kompas.positioning.options import CODE_ERROR_FACTOR, SolveOptions
+from kompas.positioning.raim import raim_fde
+from kompas.positioning.solution import build_dataset
 from kompas.positioning.sources import EphemerisSource, as_source
+from kompas.positioning.status import ExclusionReason, SolutionStatus
 from kompas.time import Time
 
 __all__ = ["solve", "SolutionStatus", "ExclusionReason"]
 
 _C = SPEED_OF_LIGHT_MPS
 _NS = 1_000_000_000
-
-
-class SolutionStatus:
-    """Per-epoch status codes of a solution (``status`` variable)."""
-
-    OK = 0
-    #: RAIM could not restore consistency within the allowed exclusions (kept, flagged).
-    CHI2_FAILED = 1
-    #: Fewer usable satellites than unknowns: no solution.
-    TOO_FEW_SATELLITES = 2
-    #: The iteration did not converge: no solution.
-    NOT_CONVERGED = 3
-    NAMES = {0: "ok", 1: "chi-square test failed", 2: "too few satellites", 3: "not converged"}
-
-
-class ExclusionReason:
-    """Per-(epoch, satellite) codes of the ``exclusion`` variable."""
-
-    USED = 0
-    NOT_OBSERVED = 1
-    NO_EPHEMERIS = 2
-    UNHEALTHY = 3
-    BELOW_MASK = 4
-    RAIM = 5
-    CONSTELLATION = 6
-    NO_IONO_MODEL = 7
-    NAMES = {
-        0: "used",
-        1: "not observed",
-        2: "no usable ephemeris",
-        3: "unhealthy",
-        4: "below elevation mask",
-        5: "excluded by RAIM",
-        6: "system excluded (inconsistent)",
-        7: "no ionosphere model",
-    }
 
 
 class _Problem:
@@ -172,6 +143,7 @@ def solve(
     *,
     options: SolveOptions | None = None,
     approx_position_m: np.ndarray | None = None,
+    eccentricity_enu_m: np.ndarray | None = None,
     **overrides: Any,
 ) -> xr.Dataset:
     """Single point positioning with any mix of systems, every epoch at once.
@@ -190,6 +162,13 @@ def solve(
         All settings; keyword ``overrides`` (e.g. ``elmask_deg=15``) replace fields.
     approx_position_m : array (3,), optional
         Starting position; default the observation header's, else the Earth's centre.
+    eccentricity_enu_m : array (3,), optional
+        Antenna reference point minus marker, east/north/up metres (e.g. a SINEX
+        ``SITE/ECCENTRICITY``); default the header's ``ANTENNA: DELTA H/E/N``. The
+        solution refers to the marker (``attrs["ref_point"]``).
+    **overrides
+        Any :class:`SolveOptions` field (``elmask_deg=15``, ``iono="nequick_g"``,
+        ``rule="latest"``, ...). Unknown names and invalid values raise ``ValueError``.
 
     Returns
     -------
@@ -197,14 +176,8 @@ def solve(
         Dims ``time``, ``sv``, ``system``, ``xyz``; see the variables' ``description``
         attributes. Epochs without a solution have NaN positions and a ``status``.
     """
-    opts = options or SolveOptions()
-    changes = dict(overrides)
-    if systems is not None:
-        changes["systems"] = systems.upper()
-    if mode is not None:
-        changes["mode"] = mode
-    opts = replace(opts, **changes)
-    src = as_source(nav)
+    opts = _options(options, systems, mode, overrides)
+    src = as_source(nav, opts.rule)
     run_warnings: list[str] = []
 
     channels = {**src.glonass_channels(), **(obs.attrs.get("glonass_channels") or {})}
@@ -225,7 +198,9 @@ def solve(
     if meas.sv.size == 0:
         raise KompasError("no satellites left: none of the requested systems has navigation data")
     src.check_covers(t_rx)
+    x0 = _initial_position(obs, approx_position_m)
     prob = _Problem(meas, t_rx, opts)
+    prob.iono = _iono_plan(opts, meas, src, t_rx, x0)
     n_t, n_s = meas.pseudorange_m.shape
 
     n_m = prob.col.shape[1]
@@ -244,39 +219,120 @@ def solve(
     exclusion_c[status_c == StateStatus.UNHEALTHY] = ExclusionReason.UNHEALTHY
     p_corr = p_cells + _C * dts  # satellite clock (+rel, group delay) removed
 
-    x0 = _initial_position(obs, approx_position_m)
     state = np.zeros((n_t, 3 + prob.n_sys))
     state[:, :3] = x0
     usable = exclusion_c == ExclusionReason.USED
-    all_rows = np.arange(n_t)
-    sol = _iterate(prob, src, state, all_rows, sat, p_corr, usable, sigma_eph, opts.max_iterations)
+
+    def resolve(rows, use, max_iter, into=None, pc=None, start=None):
+        """Re-solve epochs ``rows`` (into ``into`` in place, else a new solution)."""
+        x = start if start is not None else (into.state if into is not None else state)
+        pc = p_corr if pc is None else pc
+        return _iterate(prob, src, x, rows, sat, pc, use, sigma_eph, max_iter, into)
+
+    sol = resolve(np.arange(n_t), usable, opts.max_iterations)
     sol = _lower_mask_where_weak(prob, src, sol, sat, p_corr, usable, sigma_eph)
-    ifb: dict[int, float] = {}
     if opts.glonass_ifb == "channel" and "R" in prob.systems:
-        for _ in range(2):  # the fit absorbs part of each bias: a second pass recovers it
-            more, p_corr = _glonass_ifb(prob, sol, p_corr, channels)
-            if not more:
-                break
-            ifb = {c: ifb.get(c, 0.0) + more.get(c, 0.0) for c in set(ifb) | set(more)}
-            sol = _iterate(
-                prob, src, sol.state, all_rows, sat, p_corr, usable, sigma_eph, opts.max_iterations
-            )
-    prob.glonass_ifb = ifb
+        sol, p_corr = _remove_glonass_ifb(prob, sol, p_corr, channels, resolve, usable)
     excl_raim = np.zeros((n_t, n_m), bool)
     if opts.raim:
-        sol = _raim(prob, src, sol, sat, p_corr, usable, sigma_eph, excl_raim)
+        sol = raim_fde(sol, resolve, usable, excl_raim, opts.raim_alpha, opts.max_exclusions)
     flagged = np.zeros((n_t, prob.n_sys), bool)
-    const_reason = ""
     if opts.constellation_check and prob.n_sys >= 2:
-        sol, flagged, const_reason = _constellation_check(
-            prob, src, sol, sat, p_corr, usable & ~excl_raim, sigma_eph
+        sol, flagged, const_reason = constellation_check(
+            sol,
+            resolve,
+            usable & ~excl_raim,
+            prob.sys_index,
+            prob.systems,
+            opts.constellation_threshold_m,
+            t_rx.to(t_rx.scale).isoformat(0),
         )
         if const_reason:
             run_warnings.append(const_reason)
     velocity, drift = _velocity(prob, sol, sat, sat_vel, dts_rate)
+    offset, prob.ref_point = marker_offset_ecef_m(sol.state[:, :3], obs, eccentricity_enu_m)
+    sol.state[:, :3] -= offset  # the antenna reference point → the marker
     return _assemble(
         obs, prob, sol, exclusion_c, excl_raim, flagged, velocity, drift, run_warnings, src
     )
+
+
+def _options(options, systems, mode, overrides) -> SolveOptions:
+    """The run's options: ``options`` with the keyword overrides, validated."""
+    opts = options or SolveOptions()
+    changes = dict(overrides)
+    unknown = sorted(set(changes) - set(SolveOptions.__dataclass_fields__))
+    if unknown:
+        raise ValueError(
+            f"unknown option(s) {', '.join(unknown)}; valid: "
+            + ", ".join(SolveOptions.__dataclass_fields__)
+        )
+    if systems is not None:
+        changes["systems"] = _system_letters(systems)
+    if mode is not None:
+        changes["mode"] = mode
+    opts = replace(opts, **changes)
+    opts.validate()
+    return opts
+
+
+#: System names accepted besides the RINEX letters.
+_SYSTEM_NAMES = {
+    "GPS": "G",
+    "GLONASS": "R",
+    "GALILEO": "E",
+    "BEIDOU": "C",
+    "BDS": "C",
+    "QZSS": "J",
+    "NAVIC": "I",
+    "IRNSS": "I",
+    "SBAS": "S",
+}
+
+
+def _system_letters(systems: str) -> str:
+    """``"GREC"``, ``"G,E"`` or ``"GPS,Galileo"`` → ``"GE"``-style letters (validated later)."""
+    if not isinstance(systems, str):
+        raise ValueError(f"systems = {systems!r}: give letters such as 'GREC' or names")
+    parts = [p.strip() for p in systems.replace("+", ",").split(",") if p.strip()]
+    out = []
+    for p in parts:
+        if p.upper() in _SYSTEM_NAMES:
+            out.append(_SYSTEM_NAMES[p.upper()])
+        elif len(parts) > 1 and len(p) > 1:
+            raise ValueError(
+                f"systems: {p!r} is neither a system letter nor a name; valid names "
+                + ", ".join(sorted(_SYSTEM_NAMES))
+            )
+        else:
+            out.append(p.upper())
+    return "".join(dict.fromkeys("".join(out)))
+
+
+def _iono_plan(opts, meas, src, t_rx, x0) -> IonoPlan:
+    mid = int(t_rx.ns[len(t_rx) // 2])
+    latlon = None
+    if np.linalg.norm(x0) > 6.0e6:
+        lat, lon, _ = ecef2geodetic(x0[None, :], WGS84)
+        latlon = (float(np.degrees(lat[0])), float(np.degrees(lon[0])))
+    request = opts.iono if opts.mode == "single" else "none"
+    return choose_models(request, meas.sv, src.iono_nav(), mid, opts.bds_iono, latlon)
+
+
+def _remove_glonass_ifb(prob, sol, p_corr, channels, resolve, usable):
+    """Estimate and remove the per-channel GLONASS biases (two passes: the fit absorbs
+    part of each bias, a second pass recovers it); re-solves in place."""
+    k_sv = np.array([channels.get(s, 99) if s.startswith("R") else 99 for s in prob.meas.sv])
+    ifb: dict[int, float] = {}
+    for _ in range(2):
+        more, p_corr = channel_biases(sol, p_corr, k_sv[prob.col])
+        if not more:
+            break
+        ifb = {c: ifb.get(c, 0.0) + more.get(c, 0.0) for c in set(ifb) | set(more)}
+        rows = np.arange(len(sol.status))
+        sol = resolve(rows, usable, prob.opts.max_iterations, pc=p_corr, start=sol.state)
+    prob.glonass_ifb = ifb
+    return sol, p_corr
 
 
 def _subset(meas: Measurements, keep: np.ndarray) -> Measurements:
@@ -368,9 +424,11 @@ def _iterate(
             az[r], el[r], _ = enu2aer(enu[r])
             atmosphere_at[r] = x[r, :3]
             surf = near_surface[r]
-            if opts.mode == "single" and opts.iono == "broadcast":
+            if opts.mode == "single":
                 iono[r] = np.where(
-                    surf[:, None], src.ionosphere_m(prob, rows[r], lat, lon, az[r], el[r]), 0.0
+                    surf[:, None],
+                    _iono_delays(prob, rows[r], lat, lon, h, az[r], el[r], sat_rot[r]),
+                    0.0,
                 )
             if opts.tropo == "saastamoinen":
                 tropo[r] = np.where(
@@ -418,38 +476,21 @@ def _iterate(
     return sol
 
 
-def _glonass_ifb(prob, sol, p_corr, channels) -> tuple[dict[int, float], np.ndarray]:
-    """Per-channel GLONASS inter-frequency code bias from the run's post-fit residuals.
-
-    Returns ``{k: bias_m}`` (the median post-fit residual of each channel, minus their
-    mean over all GLONASS observations) and the pseudoranges with the biases removed.
-    Channels with fewer than 30 observations are left alone.
-    """
-    k_sv = np.array([channels.get(s, 99) if s.startswith("R") else 99 for s in prob.meas.sv])
-    k = k_sv[prob.col]
-    ok_rows = (sol.status == SolutionStatus.OK)[:, None]
-    cell = sol.used & ok_rows & (k != 99) & np.isfinite(sol.residual)
-    if cell.sum() < 30:
-        return {}, p_corr
-    chans, counts = np.unique(k[cell], return_counts=True)
-    r = sol.residual[cell]
-    kk = k[cell]
-    bias = {}
-    for c, n in zip(chans, counts, strict=False):  # a loop over at most 14 channels
-        if n >= 30:
-            bias[int(c)] = float(np.median(r[kk == c]))  # robust to the odd outlier
-    if not bias:
-        return {}, p_corr
-    # zero mean over the observations, so the GLONASS receiver clock is not shifted
-    mean = float(
-        np.sum([bias[c] * n for c, n in zip(chans, counts, strict=False) if int(c) in bias])
-        / np.sum([n for c, n in zip(chans, counts, strict=False) if int(c) in bias])
-    )
-    bias = {c: b - mean for c, b in bias.items()}
-    corr = np.zeros(p_corr.shape)
-    for c, b in bias.items():
-        corr[k == c] = b
-    return bias, p_corr - corr
+def _iono_delays(prob, rows, lat, lon, h, az, el, sat_m) -> np.ndarray:
+    """Broadcast ionospheric delays of the cells of epochs ``rows`` (the plan's models)."""
+    ctx = {
+        "lat": lat,
+        "lon": lon,
+        "h": h,
+        "az": az,
+        "el": el,
+        "sat_m": sat_m,
+        "gps_tow_s": prob.gps_tow_s[rows],
+        "bdt_sow_s": prob.bdt_sow_s[rows],
+        "t_ns": prob.t_rx.ns[rows],
+        "frequency_hz": prob.frequency_hz[rows],
+    }
+    return prob.iono.delay_m(ctx, prob.col[rows])
 
 
 def _lower_mask_where_weak(prob, src, sol, sat, p_corr, usable, sigma_eph) -> _Solution:
@@ -500,100 +541,6 @@ def _weights(prob, el, iono, tropo, sigma_eph, near_surface, rows) -> np.ndarray
     return 1.0 / var
 
 
-def _raim(prob, src, sol, sat, p_corr, usable, sigma_eph, excl_raim) -> _Solution:
-    """Chi-square test and iterative exclusion of the worst satellite (FDE).
-
-    An exclusion is only tried while at least two redundant observations remain (so the
-    test stays meaningful afterwards), and kept only when it lowers the test statistic
-    relative to its threshold; otherwise the epoch is restored and flagged.
-    """
-    usable = usable.copy()
-    active = np.ones(len(sol.status), bool)
-    for _ in range(prob.opts.max_exclusions):
-        thr = chi2_threshold(sol.dof, prob.opts.raim_alpha)
-        failing = active & (sol.status == SolutionStatus.OK) & (sol.dof >= 2) & (sol.wssr > thr)
-        rows = np.flatnonzero(failing)
-        if rows.size == 0:
-            break
-        before = {name: getattr(sol, name)[rows].copy() for name in vars(sol)}
-        ratio_before = sol.wssr[rows] / thr[rows]
-        norm_res = np.abs(sol.residual[rows]) * np.sqrt(sol.weight[rows])
-        worst = np.nanargmax(np.where(sol.used[rows], norm_res, -np.inf), axis=1)
-        usable[rows, worst] = False
-        _iterate(prob, src, sol.state, rows, sat, p_corr, usable, sigma_eph, 6, sol)
-        thr_after = chi2_threshold(sol.dof[rows], prob.opts.raim_alpha)
-        better = (sol.status[rows] == SolutionStatus.OK) & (
-            sol.wssr[rows] / thr_after < ratio_before
-        )
-        excl_raim[rows[better], worst[better]] = True
-        undo = rows[~better]
-        if undo.size:
-            for name, values in before.items():
-                getattr(sol, name)[undo] = values[~better]
-            usable[undo, worst[~better]] = True
-            active[undo] = False
-    thr = chi2_threshold(sol.dof, prob.opts.raim_alpha)
-    still = (sol.status == SolutionStatus.OK) & (sol.dof >= 1) & (sol.wssr > thr)
-    sol.status[still] = SolutionStatus.CHI2_FAILED
-    return sol
-
-
-def _constellation_check(prob, src, sol, sat, p_corr, usable, sigma_eph):
-    """Detect a system whose clock jumps away from the consensus of the others.
-
-    Each system's receiver clock minus the reference system's is a constant hardware
-    bias plus the broadcast system-time offset (ns-level): it is stable. Its deviation
-    from the run's median, compared with the median deviation over all systems at that
-    epoch, isolates a single inconsistent system (a time-offset jump, a spoofed or
-    broken constellation). With three or more systems the culprit is excluded at those
-    epochs and the epochs re-solved; with two, both are only flagged.
-    """
-    opts = prob.opts
-    clocks = sol.state[:, 3:]
-    n_t = clocks.shape[0]
-    seen = np.zeros((n_t, prob.n_sys), bool)
-    for k in range(prob.n_sys):
-        seen[:, k] = (sol.used & (prob.sys_index == k)).any(axis=1)
-    ok = sol.status <= SolutionStatus.CHI2_FAILED
-    valid = seen & ok[:, None] & np.isfinite(clocks)
-    ref = 0
-    isb = clocks - clocks[:, [ref]]
-    isb = np.where(valid & valid[:, [ref]], isb, np.nan)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", RuntimeWarning)
-        centre = np.nanmedian(isb, axis=0)
-        dev = isb - centre
-        spread = 1.4826 * np.nanmedian(np.abs(dev), axis=0)
-        consensus = np.nanmedian(dev, axis=1)
-    delta = dev - consensus[:, None]
-    thr = np.maximum(opts.constellation_threshold_m, 8.0 * np.nan_to_num(spread, nan=0.0))
-    flagged = np.abs(np.nan_to_num(delta)) > thr[None, :]
-    n_present = valid.sum(axis=1)
-    # attribution needs a majority: with two systems, flag both, exclude neither
-    two = n_present < 3
-    flagged[two & flagged.any(axis=1)] = valid[two & flagged.any(axis=1)]
-    if not flagged.any():
-        return sol, flagged, ""
-    exclude_rows = np.flatnonzero(flagged.any(axis=1) & ~two)
-    if exclude_rows.size:
-        usable = usable.copy()
-        sys_mask = np.take_along_axis(flagged[exclude_rows], prob.sys_index[exclude_rows], axis=1)
-        usable[exclude_rows] &= ~sys_mask
-        _iterate(prob, src, sol.state, exclude_rows, sat, p_corr, usable, sigma_eph, 6, sol)
-    parts = []
-    times = prob.t_rx.to(prob.t_rx.scale).isoformat(0)
-    for k, sys in enumerate(prob.systems):
-        idx = np.flatnonzero(flagged[:, k])
-        if idx.size:
-            parts.append(
-                f"system {sys} inconsistent with the others at {idx.size} epochs "
-                f"({times[idx[0]]} to {times[idx[-1]]}; clock deviation up to "
-                f"{np.nanmax(np.abs(delta[idx, k])):.1f} m)"
-                + ("; excluded there" if not two[idx].all() else "; flagged only (two systems)")
-            )
-    return sol, flagged, "; ".join(parts)
-
-
 def _velocity(prob, sol, sat, sat_vel, dts_rate):
     """Receiver velocity and clock drift from Doppler (one drift for all systems)."""
     meas = prob.meas
@@ -620,8 +567,6 @@ def _velocity(prob, sol, sat, sat_vel, dts_rate):
 
 
 def _assemble(obs, prob, sol, exclusion, excl_raim, flagged, velocity, drift, run_warnings, src):
-    from kompas.positioning.solution import build_dataset
-
     exclusion = exclusion.copy()
     exclusion[
         (exclusion == ExclusionReason.USED)
