@@ -81,24 +81,23 @@ def test_no_epoch_solved_names_the_reason_and_the_spans(data, capsys, nav_0608):
     # --truth on an empty solution used to end in KeyError: 'rms_horizontal_m'
     code, _, err = _run(capsys, ["solve", data(OBS5), nav_0608, "--systems", "G", "--truth", TRUTH])
     assert code == EXIT_NO_RESULT
-    assert err[-1] == (
-        "kompas: no epoch solved: 10 epochs: no usable ephemeris — nav covers "
-        "2023-01-01 06:00–08:00 GPST, obs 2023-01-01 01:00–01:04 GPST"
-    )
+    assert err[-1].startswith("kompas: 10 of 10 epochs unsolved: no usable ephemeris (10)")
+    assert "nav covers 2023-01-01 06:00–2023-01-01 08:00 GPST" in err[-1]
+    assert "obs 2023-01-01 01:00–2023-01-01 01:04 GPST" in err[-1]
 
 
 def test_no_epoch_solved_with_json_still_prints_the_report(data, capsys, nav_0608):
     code, out, err = _run(capsys, ["solve", data(OBS5), nav_0608, "--systems", "G", "--json"])
     report = json.loads(out)
     assert code == EXIT_NO_RESULT and report["epochs_solved"] == 0
-    assert report["unsolved"].startswith("10 epochs: no usable ephemeris")
+    assert report["unsolved"].startswith("10 of 10 epochs unsolved: no usable ephemeris")
     assert "no usable ephemeris" in err[-1]
 
 
 def test_sp3_of_another_day_is_no_result(data, capsys):
     code, _, err = _run(capsys, ["solve", data(OBS5), data(NAV), "--sp3", data(SP3_2015)])
     assert code == EXIT_NO_RESULT
-    assert "no usable ephemeris — SP3 covers 2015-07-19 00:00–23:55 GPST" in err[-1]
+    assert "no usable ephemeris (10) — SP3 covers 2015-07-19 00:00–23:55 GPST" in err[-1]
 
 
 def test_precise_orbits_solve(data, capsys, tmp_path):

@@ -21,55 +21,26 @@ from kompas.cli.common import (
     systems_option,
 )
 from kompas.errors import KompasError
+from kompas.positioning.iono import IONO_OPTIONS
 
 _FORMATS = ["pos-xyz", "pos-llh", "nmea", "csv", "geojson"]
 
 
-def unsolved_reason(sol, orbit_span=None, orbit_label: str = "nav") -> str | None:
-    """The dominant reason why epochs of a solution were not solved, counted.
+def no_result_reason(sol, nav, orbit_span, orbit_label: str) -> str:
+    """One line on the unsolved epochs: :func:`kompas.positioning.unsolved_reasons`, with
+    the span of the SP3 orbits when those, not broadcast ephemerides, were missing."""
+    from kompas.positioning import unsolved_reasons
 
-    Counts the unsolved epochs (``status`` beyond "chi-square test failed"). When one
-    exclusion reason covers most observed satellites of those epochs, it is the reason
-    (for "no usable ephemeris" with ``orbit_span`` — first, last epoch of the orbit
-    data — the spans of orbits and observations are named); otherwise the most frequent
-    status, with the mean number of satellites that passed every check. None when every
-    epoch is solved.
-    """
-    status = sol["status"].values
-    bad = status > 1
-    n_bad = int(bad.sum())
-    if n_bad == 0:
-        return None
-    excl = sol["exclusion"].values[bad]
-    observed = excl != 1  # ExclusionReason.NOT_OBSERVED
-    if not observed.any():
-        return f"{n_bad} epochs: no observation of the selected systems and codes"
-    names = {int(k): v for k, v in sol.attrs.get("exclusion_names", {}).items()}
-    codes, counts = np.unique(excl[observed], return_counts=True)
-    share = counts / counts.sum()
-    k = int(np.argmax(np.where(codes == 0, -1.0, share)))
-    code = int(codes[k])
-    if code != 0 and share[k] >= 0.5:
-        text = f"{n_bad} epochs: {names.get(code, f'exclusion {code}')}"
-        if share[k] < 0.995:
-            text += f" ({100 * share[k]:.0f}% of the observed satellites)"
-        if code == 2 and orbit_span is not None:  # ExclusionReason.NO_EPHEMERIS
-            t = sol["time"].values
-            text += (
-                f" — {orbit_label} covers {span_text(*orbit_span)} GPST, obs "
-                f"{span_text(t.min(), t.max())} {sol.attrs.get('time_scale', 'GPST')}"
-            )
-        elif code == 2:
-            text += f" — the {orbit_label} data hold no record of the systems used"
-        return text
-    status_names = {int(k): v for k, v in sol.attrs.get("status_names", {}).items()}
-    sc, sn = np.unique(status[bad], return_counts=True)
-    top = int(sc[np.argmax(sn)])
-    usable = (excl == 0).sum(axis=1).mean()
-    return (
-        f"{n_bad} epochs: {status_names.get(top, f'status {top}')} "
-        f"({usable:.1f} satellites per epoch passed every check)"
-    )
+    why = unsolved_reasons(sol, nav if orbit_label == "nav" else None)
+    text = why["text"]
+    if orbit_label != "nav" and why["dominant"] == "no usable ephemeris":
+        t = sol["time"].values
+        cover = span_text(*orbit_span) + " GPST" if orbit_span else "no epoch"
+        text += (
+            f" — SP3 covers {cover}, obs {span_text(t.min(), t.max())} "
+            f"{sol.attrs.get('time_scale', 'GPST')}"
+        )
+    return text
 
 
 def _read_inputs(obs, nav, sp3, clk, systems, start, end):
@@ -137,6 +108,15 @@ def _truth(truth, truth_sinex, station, ds, obs, report):
     return xyz
 
 
+def _sinex_eccentricity_enu(report) -> np.ndarray | None:
+    """The SINEX antenna eccentricity (ARP − marker, east/north/up) of --truth-sinex, so
+    that the solution refers to the same marker as the SINEX position; None without."""
+    une = report.get("truth", {}).get("eccentricity_une_m")
+    if une is None or not np.all(np.isfinite(une)):
+        return None
+    return np.array([une[2], une[1], une[0]])
+
+
 def _print_human(report, sol, output, fmt) -> None:
     click.echo(
         f"{report['observation_file']}: {report['epochs_solved']} of {report['epochs']} "
@@ -146,6 +126,9 @@ def _print_human(report, sol, output, fmt) -> None:
         f"mean satellites {report['mean_satellites']:.1f}, mean PDOP "
         f"{report['mean_pdop']:.2f}, {report['time_total_s']:.2f} s"
     )
+    iono = report.get("ionosphere")
+    if isinstance(iono, dict) and iono:
+        click.echo("ionosphere: " + ", ".join(f"{k} {v}" for k, v in iono.items()))
     if report.get("unsolved"):
         click.echo(f"not solved: {report['unsolved']}")
     a = report.get("accuracy")
@@ -209,6 +192,21 @@ def _print_human(report, sol, output, fmt) -> None:
 @click.option(
     "--station", help="Station code for --truth-sinex (default: the observation header's marker)."
 )
+@click.option(
+    "--iono",
+    type=click.Choice(IONO_OPTIONS),
+    default="broadcast",
+    show_default=True,
+    help="Ionosphere: each system's own broadcast model (best available otherwise), one "
+    "model for every system, or none. Ignored in --mode iflc.",
+)
+@click.option(
+    "--rule",
+    type=click.Choice(["nearest", "latest"]),
+    default="nearest",
+    show_default=True,
+    help="Broadcast record choice: nearest in time, or the latest already transmitted.",
+)
 @click.option("--no-raim", is_flag=True, help="Disable RAIM/FDE.")
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
 def solve_command(
@@ -226,6 +224,8 @@ def solve_command(
     truth,
     truth_sinex,
     station,
+    iono,
+    rule,
     no_raim,
     as_json,
 ):
@@ -249,16 +249,27 @@ def solve_command(
     t0 = time.perf_counter()
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        ds, _, source, orbit_span, orbit_label = _read_inputs(
+        ds, navdata, source, orbit_span, orbit_label = _read_inputs(
             obs, nav, sp3_files, clk_files, systems, start, end
         )
         t_read = time.perf_counter() - t0
         report: dict = {}
         truth_xyz = _truth(truth, truth_sinex, station, ds, obs, report)
-        sol = solve(ds, source, systems=systems, mode=mode, elmask_deg=elmask_deg, raim=not no_raim)
+        ecc = _sinex_eccentricity_enu(report)
+        sol = solve(
+            ds,
+            source,
+            systems=systems,
+            mode=mode,
+            elmask_deg=elmask_deg,
+            raim=not no_raim,
+            iono=iono,
+            rule=rule,
+            eccentricity_enu_m=ecc,
+        )
     t_total = time.perf_counter() - t0
     frame = getattr(getattr(source, "product", None), "frame", "")
-    if sp3_files and frame and not sol.attrs.get("frame"):
+    if sp3_files and frame:  # name the product's own frame (e.g. IGS20)
         sol.attrs["frame"] = f"{frame} (the frame of the SP3 orbits)"
     ok = (sol["status"] <= 1).values
     report = {
@@ -274,7 +285,7 @@ def solve_command(
         "ref_point": sol.attrs.get("ref_point"),
         "epochs": sol.attrs["epochs"],
         "epochs_solved": sol.attrs["epochs_solved"],
-        "unsolved": unsolved_reason(sol, orbit_span, orbit_label),
+        "unsolved": no_result_reason(sol, navdata, orbit_span, orbit_label) or None,
         "mean_satellites": float(sol["n_sat"].values[ok].mean()) if ok.any() else None,
         "mean_pdop": float(sol["pdop"].values[ok].mean()) if ok.any() else None,
         "warnings": sorted({str(w.message) for w in caught}),
@@ -287,7 +298,7 @@ def solve_command(
         else:
             for w in report["warnings"]:
                 click.echo(f"warning: {w}", err=True)
-        raise NoResult(f"no epoch solved: {report['unsolved']}")
+        raise NoResult(report["unsolved"] or "no epoch solved")
     if truth_xyz is not None:
         report["accuracy"] = accuracy_summary(sol, truth_xyz)
     if output:

@@ -56,9 +56,11 @@ def solution_frame(sol: xr.Dataset) -> str:
 
 def _frame_tag(sol: xr.Dataset) -> str:
     """Short frame name for RTKLIB's ``(x/y/z-ecef=...`` header line."""
-    if sol.attrs.get("frame"):
-        return str(sol.attrs["frame"]).split()[0]
-    return "ITRF" if str(sol.attrs.get("orbits", "")).startswith("precise") else "WGS84"
+    frame = str(sol.attrs.get("frame") or "")
+    if frame.replace(" ", "").upper().startswith("WGS84") or not frame:
+        return "ITRF" if str(sol.attrs.get("orbits", "")).startswith("precise") else "WGS84"
+    first = frame.split()[0].strip("(),")
+    return "ITRF" if first.upper() == "IGS" else first
 
 
 def _iono_text(sol: xr.Dataset) -> str:
