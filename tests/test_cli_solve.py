@@ -162,3 +162,11 @@ def test_sisre_table_fits_80_columns(data, capsys, monkeypatch):
     table = "\n".join(lines[:12])
     for group in ("BDS-2 MEO", "BDS-3 MEO", "Galileo", "GPS"):
         assert group in table  # whole labels, not "BDS…" twice
+
+
+def test_info_fits_80_columns(data, capsys, monkeypatch):
+    monkeypatch.setenv("COLUMNS", "80")
+    code, out, _ = _run(capsys, ["info", data(OBS5)])
+    assert code == EXIT_OK
+    assert max(len(ln) for ln in out.splitlines()) <= 80 and "…" not in out
+    assert "NIST00USA_R_20230010100_05M_30S_MO" in out.replace("\n", "").replace(" ", "")
