@@ -13,7 +13,6 @@ from kompas.cli.common import (
     EPOCH,
     NoResult,
     echo_json,
-    navigation_span,
     parse_xyz,
     resolve_epoch,
     span_text,
@@ -64,7 +63,7 @@ def _read_inputs(obs, nav, sp3, clk, systems, start, end):
             )
     navdata = read_nav(list(nav)) if nav else None
     if not sp3:
-        return ds, navdata, navdata, navigation_span(navdata, systems), "nav"
+        return ds, navdata, navdata, None, "nav"
     from kompas.io.rinex_clock import read_rinex_clock
     from kompas.io.sp3 import read_sp3
     from kompas.orbits.precise import PreciseOrbit
@@ -115,6 +114,41 @@ def _sinex_eccentricity_enu(report) -> np.ndarray | None:
     if une is None or not np.all(np.isfinite(une)):
         return None
     return np.array([une[2], une[1], une[0]])
+
+
+def _check_combination(nav, sp3_files, clk_files, station, truth, truth_sinex) -> None:
+    """Usage errors that no single option's type can catch."""
+    if not nav and not sp3_files:
+        raise click.UsageError("give at least one navigation file NAV, or --sp3")
+    if clk_files and not sp3_files:
+        raise click.UsageError("--clk needs --sp3")
+    if station and not truth_sinex:
+        raise click.UsageError("--station names the station of --truth-sinex; give that too")
+    if truth and truth_sinex:
+        raise click.UsageError("give --truth or --truth-sinex, not both")
+
+
+def _report(obs, nav, sp3_files, clk_files, mode, sol, truth_part: dict, caught) -> dict:
+    """The run's facts (the --json output)."""
+    ok = (sol["status"] <= 1).values
+    return {
+        "observation_file": obs,
+        **truth_part,
+        "navigation_files": list(nav),
+        "sp3_files": list(sp3_files),
+        "clock_files": list(clk_files),
+        "systems": sol.attrs["systems"],
+        "mode": mode,
+        "codes": sol.attrs["codes"],
+        "ionosphere": sol.attrs.get("iono_models") or sol.attrs.get("ionosphere"),
+        "ref_point": sol.attrs.get("ref_point"),
+        "frame": sol.attrs.get("frame"),
+        "epochs": sol.attrs["epochs"],
+        "epochs_solved": sol.attrs["epochs_solved"],
+        "mean_satellites": float(sol["n_sat"].values[ok].mean()) if ok.any() else None,
+        "mean_pdop": float(sol["pdop"].values[ok].mean()) if ok.any() else None,
+        "warnings": sorted({str(w.message) for w in caught}),
+    }
 
 
 def _print_human(report, sol, output, fmt) -> None:
@@ -238,14 +272,7 @@ def solve_command(
     from kompas.io.solution_writers import write_solution
     from kompas.positioning import accuracy_summary, solve
 
-    if not nav and not sp3_files:
-        raise click.UsageError("give at least one navigation file NAV, or --sp3")
-    if clk_files and not sp3_files:
-        raise click.UsageError("--clk needs --sp3")
-    if station and not truth_sinex:
-        raise click.UsageError("--station names the station of --truth-sinex; give that too")
-    if truth and truth_sinex:
-        raise click.UsageError("give --truth or --truth-sinex, not both")
+    _check_combination(nav, sp3_files, clk_files, station, truth, truth_sinex)
     t0 = time.perf_counter()
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
@@ -271,27 +298,13 @@ def solve_command(
     frame = getattr(getattr(source, "product", None), "frame", "")
     if sp3_files and frame:  # name the product's own frame (e.g. IGS20)
         sol.attrs["frame"] = f"{frame} (the frame of the SP3 orbits)"
+    report = _report(obs, nav, sp3_files, clk_files, mode, sol, report, caught)
+    report.update(
+        unsolved=no_result_reason(sol, navdata, orbit_span, orbit_label) or None,
+        time_read_s=round(t_read, 3),
+        time_total_s=round(t_total, 3),
+    )
     ok = (sol["status"] <= 1).values
-    report = {
-        "observation_file": obs,
-        **report,
-        "navigation_files": list(nav),
-        "sp3_files": list(sp3_files),
-        "clock_files": list(clk_files),
-        "systems": sol.attrs["systems"],
-        "mode": mode,
-        "codes": sol.attrs["codes"],
-        "ionosphere": sol.attrs.get("iono_models") or sol.attrs.get("ionosphere"),
-        "ref_point": sol.attrs.get("ref_point"),
-        "epochs": sol.attrs["epochs"],
-        "epochs_solved": sol.attrs["epochs_solved"],
-        "unsolved": no_result_reason(sol, navdata, orbit_span, orbit_label) or None,
-        "mean_satellites": float(sol["n_sat"].values[ok].mean()) if ok.any() else None,
-        "mean_pdop": float(sol["pdop"].values[ok].mean()) if ok.any() else None,
-        "warnings": sorted({str(w.message) for w in caught}),
-        "time_read_s": round(t_read, 3),
-        "time_total_s": round(t_total, 3),
-    }
     if not ok.any():
         if as_json:
             echo_json(report)
