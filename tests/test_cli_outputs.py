@@ -160,3 +160,19 @@ def test_geoid_conventions():
     assert abs(float(geoid_height_m(16.775833, -3.009444)) - 28.7068) < 0.5
     # the grid spans the globe: poles and the antimeridian stay finite
     assert np.isfinite(geoid_height_m([90.0, -90.0, 0.0], [0.0, 180.0, -180.0])).all()
+
+
+@pytest.mark.parametrize("fmt", ["pos-xyz", "pos-llh"])
+def test_rtklib_reads_our_pos_files(sol, tmp_path, fmt):
+    import shutil
+    import subprocess
+
+    if shutil.which("pos2kml") is None:
+        pytest.skip("RTKLIB's pos2kml (Debian rtklib) not installed")
+    p = tmp_path / "a.pos"
+    write_solution(sol, p, fmt)
+    subprocess.run(["pos2kml", "-gpx", str(p)], check=True, capture_output=True, timeout=30)
+    gpx = (tmp_path / "a.gpx").read_text()
+    assert gpx.count("<wpt") == 10  # every epoch, nan sigma columns included
+    lat = float(gpx.split('<wpt lat="')[1].split('"')[0])
+    assert abs(lat - sol["lat_deg"].values[0]) < 1e-8  # RTKLIB writes 9 decimals
