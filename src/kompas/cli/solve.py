@@ -229,10 +229,13 @@ def _print_human(report, sol, output, fmt) -> None:
 @click.option(
     "--iono",
     type=click.Choice(IONO_OPTIONS),
+    metavar="MODEL",
     default="broadcast",
     show_default=True,
-    help="Ionosphere: each system's own broadcast model (best available otherwise), one "
-    "model for every system, or none. Ignored in --mode iflc.",
+    help="Ionosphere: 'broadcast' (each system's own model where the navigation data "
+    "carry it, the best available otherwise), one of "
+    + ", ".join(IONO_OPTIONS[1:])
+    + " for every system. Ignored in --mode iflc.",
 )
 @click.option(
     "--rule",
