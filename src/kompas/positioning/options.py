@@ -37,7 +37,9 @@ class SolveOptions:
         Single-frequency code with the broadcast ionosphere, or the dual-frequency
         ionosphere-free combination.
     signals : dict
-        Per-system code override (a code, or a pair of codes in ``iflc``).
+        Per-system signal choice replacing the priority lists of
+        :mod:`kompas.positioning.measurements`: a code (a pair in ``iflc``) used alone,
+        or a list of codes (pairs) in order of priority, tried per epoch and satellite.
     elmask_deg : float
         Elevation mask.
     iono : str or dict
@@ -166,8 +168,11 @@ class SolveOptions:
         for sys, code in self.signals.items():
             if sys not in _SYSTEMS:
                 raise ValueError(f"signals: unknown system {sys!r}; valid letters {_SYSTEMS}")
-            codes = (code,) if isinstance(code, str) else tuple(code)
-            if not all(isinstance(c, str) and len(c) == 3 and c[0] == "C" for c in codes):
+            items = [code] if isinstance(code, str) else list(code)
+            codes = [c for it in items for c in ([it] if isinstance(it, str) else list(it))]
+            if not codes or not all(
+                isinstance(c, str) and len(c) == 3 and c[0] == "C" for c in codes
+            ):
                 raise ValueError(f"signals[{sys!r}] = {code!r}: RINEX code(s) such as 'C1C'")
 
 

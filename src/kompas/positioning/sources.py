@@ -29,13 +29,15 @@ class EphemerisSource:
     """Interface of an orbit/clock source for the solver."""
 
     description = ""
-    codes: dict[str, tuple[str, ...]] = {}
+    frame = ""
+    signal_names: list[str] = []
 
     def states(self, sv: np.ndarray, t_ns: np.ndarray) -> SatelliteStates:
         raise NotImplementedError
 
-    def group_delay_s(self, st: SatelliteStates, sv: np.ndarray) -> np.ndarray:
-        """Group delay ``gd`` of the signal used: the satellite clock for that signal is
+    def group_delay_s(self, st: SatelliteStates, sv: np.ndarray, signal=None) -> np.ndarray:
+        """Group delay ``gd`` of the signal used (``signal``: index into
+        ``signal_names`` per state): the satellite clock for that signal is
         ``clock_s + relativity_s − gd``."""
         return np.zeros(len(sv))
 
@@ -95,27 +97,36 @@ class BroadcastSource(EphemerisSource):
             _put(st, late, again)
         return st
 
-    def group_delay_s(self, st, sv):
+    def group_delay_s(self, st, sv, signal=None):
         # kompas.orbits.group_delay returns the term *added* to the clock; ours is subtracted
-        return -self._added_group_delay_s(st, sv)
+        return -self._added_group_delay_s(st, sv, signal)
 
-    def _added_group_delay_s(self, st, sv):
+    def _added_group_delay_s(self, st, sv, signal):
+        """Per state, the broadcast group delay of its cell's code (or iono-free pair:
+        ``a1 g1 − a2 g2``, a_i the combination's coefficients). NaN where the message
+        defines none for that code is set to 0 (the code lists only hold defined ones)."""
+        from kompas.gnss.signals import frequency_hz
         from kompas.orbits.group_delay import broadcast_group_delay_s
 
         sys = np.asarray(sv).astype("U1")
         out = np.zeros(len(sv))
-        for s, codes in self.codes.items():
-            m = sys == s
-            if not m.any():
-                continue
-            sub = _take(st, m)
-            if len(codes) == 1:
-                out[m] = np.nan_to_num(broadcast_group_delay_s(self.nav, sub, codes[0]))
-            else:  # iono-free: the combination's delay, from each signal's
-                from kompas.gnss.signals import frequency_hz
-
+        if signal is None or not self.signal_names:
+            return out
+        signal = np.asarray(signal)
+        for s in np.unique(sys):
+            for j in np.unique(signal[sys == s]):
+                if j < 0:
+                    continue
+                m = (sys == s) & (signal == j)
+                sub = _take(st, m)
+                codes = self.signal_names[int(j)].split("+")
+                if len(codes) == 1:
+                    out[m] = np.nan_to_num(broadcast_group_delay_s(self.nav, sub, codes[0]))
+                    continue
                 g1 = broadcast_group_delay_s(self.nav, sub, codes[0])
                 g2 = broadcast_group_delay_s(self.nav, sub, codes[1])
+                # GLONASS FDMA: the k = 0 frequencies (its group delays are not modelled
+                # per channel; the IFB estimation takes the rest)
                 f1 = frequency_hz(sv[m][:1], codes[0], {sv[m][0]: 0})[0]
                 f2 = frequency_hz(sv[m][:1], codes[1], {sv[m][0]: 0})[0]
                 a1, a2 = f1**2 / (f1**2 - f2**2), f2**2 / (f1**2 - f2**2)

@@ -33,7 +33,7 @@ from kompas.frames.geodetic import ecef2geodetic
 from kompas.frames.local import ecef2enu, enu2aer
 from kompas.orbits.emission import omega_e_for
 from kompas.orbits.states import StateStatus
-from kompas.positioning.antenna import marker_offset_ecef_m
+from kompas.positioning.antenna import marker_offset_ecef_m, receiver_antenna, receiver_pcc_m
 from kompas.positioning.constellation import constellation_check
 from kompas.positioning.corrections import (
     rotate_and_range,
@@ -48,6 +48,7 @@ from kompas.positioning.raim import raim_fde
 from kompas.positioning.solution import build_dataset
 from kompas.positioning.sources import EphemerisSource, as_source
 from kompas.positioning.status import ExclusionReason, SolutionStatus
+from kompas.positioning.time_offsets import broadcast_offsets_s, hardware_bias_m
 from kompas.time import Time
 
 __all__ = ["solve", "SolutionStatus", "ExclusionReason"]
@@ -68,6 +69,13 @@ class _Problem:
         self.n_sys = len(self.systems)
         self.elmask_rad = np.full(len(t_rx), np.radians(opts.elmask_deg))
         self.glonass_ifb: dict[int, float] = {}
+        self.iono = None  # IonoPlan, set by solve
+        #: (T, K) prior of clock_k - clock_0 [m] (NaN: free), time_offsets="broadcast"
+        self.isb_prior_m: np.ndarray | None = None
+        self.broadcast_offsets_s = np.full((len(t_rx), self.n_sys), np.nan)
+        self.hardware_bias_m = np.full(self.n_sys, np.nan)
+        self.ref_point = ""
+        self.antenna = "none (no receiver antenna calibration applied)"
         # padded per-epoch cell lists: the observed satellites of each epoch first
         valid = np.isfinite(meas.pseudorange_m)
         width = max(int(valid.sum(axis=1).max(initial=0)), 1)
@@ -76,8 +84,10 @@ class _Problem:
         self.sys_index = self.sv_sys_index[self.col]
         self.omega = omega_e_for(meas.system)[self.col]
         self.efact = np.array([CODE_ERROR_FACTOR.get(s, 1.0) for s in meas.system])[self.col]
-        self.frequency_hz = meas.frequency_hz[self.col]
+        self.frequency_hz = self.cells(meas.frequency_hz)
         self.is_bds = (meas.system == "C")[self.col]
+        self.iono_cache = np.zeros(self.col.shape)
+        self.iono_at = np.full((len(t_rx), 3), np.inf)
         gps_week, gps_tow = t_rx.to("GPST").week_tow()
         self.gps_tow_s = gps_tow
         self.bdt_sow_s = t_rx.to("BDT").week_tow()[1]
@@ -104,7 +114,9 @@ class _Problem:
         return out
 
 
-def _emission_states(src: EphemerisSource, sv: np.ndarray, t_rx_ns: np.ndarray, p: np.ndarray):
+def _emission_states(
+    src: EphemerisSource, sv: np.ndarray, t_rx_ns: np.ndarray, p: np.ndarray, signal: np.ndarray
+):
     """Satellite states at emission ``t_rx − P/c − dt_sv`` for every observed cell.
 
     The states are evaluated once at ``t_rx − P/c`` and moved to the emission instant by
@@ -125,7 +137,7 @@ def _emission_states(src: EphemerisSource, sv: np.ndarray, t_rx_ns: np.ndarray, 
         st.position_m[redo] = again.position_m
         st.clock_s[redo] = again.clock_s
         st.relativity_s[redo] = again.relativity_s
-    gd = src.group_delay_s(st, sv_c)
+    gd = src.group_delay_s(st, sv_c, signal[ti, si])
     return ti, si, st, gd
 
 
@@ -144,6 +156,7 @@ def solve(
     options: SolveOptions | None = None,
     approx_position_m: np.ndarray | None = None,
     eccentricity_enu_m: np.ndarray | None = None,
+    antex: Any = None,
     **overrides: Any,
 ) -> xr.Dataset:
     """Single point positioning with any mix of systems, every epoch at once.
@@ -166,6 +179,10 @@ def solve(
         Antenna reference point minus marker, east/north/up metres (e.g. a SINEX
         ``SITE/ECCENTRICITY``); default the header's ``ANTENNA: DELTA H/E/N``. The
         solution refers to the marker (``attrs["ref_point"]``).
+    antex : kompas.io.antex.AntexFile, optional
+        Antenna calibrations (:func:`kompas.read_antex`): the phase-centre offset and
+        variation of the header's receiver antenna (``ANT # / TYPE``) are removed from
+        every code (``attrs["antenna"]`` says which calibration).
     **overrides
         Any :class:`SolveOptions` field (``elmask_deg=15``, ``iono="nequick_g"``,
         ``rule="latest"``, ...). Unknown names and invalid values raise ``ValueError``.
@@ -182,7 +199,7 @@ def solve(
 
     channels = {**src.glonass_channels(), **(obs.attrs.get("glonass_channels") or {})}
     meas = select_measurements(obs, opts.systems, opts.mode, opts.signals, channels)
-    src.codes = meas.codes
+    src.signal_names = meas.signal_names
     for sys, why in meas.dropped.items():
         if sys in opts.systems:
             run_warnings.append(f"system {sys} not used: {why}")
@@ -205,7 +222,9 @@ def solve(
 
     n_m = prob.col.shape[1]
     p_cells = prob.cells(meas.pseudorange_m)
-    ti, mi, st, gd = _emission_states(src, meas.sv[prob.col], t_rx.ns, p_cells)
+    ti, mi, st, gd = _emission_states(
+        src, meas.sv[prob.col], t_rx.ns, p_cells, prob.cells(meas.signal)
+    )
     sat = _scatter((n_t, n_m), ti, mi, st.position_m)
     sat_vel = _scatter((n_t, n_m), ti, mi, st.velocity_mps)
     dts = _scatter((n_t, n_m), ti, mi, st.clock_s + st.relativity_s - gd)
@@ -231,8 +250,13 @@ def solve(
 
     sol = resolve(np.arange(n_t), usable, opts.max_iterations)
     sol = _lower_mask_where_weak(prob, src, sol, sat, p_corr, usable, sigma_eph)
+    if antex is not None:
+        sol, p_corr = _remove_receiver_pcc(prob, sol, p_corr, obs, antex, resolve, usable)
     if opts.glonass_ifb == "channel" and "R" in prob.systems:
         sol, p_corr = _remove_glonass_ifb(prob, sol, p_corr, channels, resolve, usable)
+    prob.broadcast_offsets_s = broadcast_offsets_s(src.iono_nav(), prob.systems, t_rx.ns)
+    if opts.time_offsets == "broadcast" and prob.n_sys >= 2:
+        sol = _tie_to_broadcast_offsets(prob, src, sol, resolve, usable)
     excl_raim = np.zeros((n_t, n_m), bool)
     if opts.raim:
         sol = raim_fde(sol, resolve, usable, excl_raim, opts.raim_alpha, opts.max_exclusions)
@@ -319,6 +343,38 @@ def _iono_plan(opts, meas, src, t_rx, x0) -> IonoPlan:
     return choose_models(request, meas.sv, src.iono_nav(), mid, opts.bds_iono, latlon)
 
 
+def _remove_receiver_pcc(prob, sol, p_corr, obs, antex, resolve, usable):
+    """Receiver PCO/PCV from ANTEX, along the first solution's lines of sight (a metre of
+    position changes them by far less than a millimetre); re-solves every epoch."""
+    rx = receiver_antenna(antex, obs)
+    sig = prob.cells(prob.meas.signal)
+    corr, notes = receiver_pcc_m(
+        rx, prob.meas.system[prob.col], prob.meas.signal_names, sig, sol.elevation,
+        sol.azimuth, prob.frequency_hz, prob.cells(prob.meas.frequency2_hz),
+    )  # fmt: skip
+    prob.antenna = f"{rx.antenna.antenna_type} {rx.antenna.radome} (PCO+PCV from ANTEX)" + (
+        f"; {', '.join(notes)}" if notes else ""
+    )
+    p_corr = p_corr - corr
+    sol = resolve(np.arange(len(sol.status)), usable, prob.opts.max_iterations, pc=p_corr,
+                  start=sol.state)  # fmt: skip
+    return sol, p_corr
+
+
+def _tie_to_broadcast_offsets(prob, src, sol, resolve, usable):
+    """Estimate each system's hardware bias from the free solution, then re-solve every
+    epoch with the broadcast-offset prior (see :mod:`kompas.positioning.time_offsets`)."""
+    isb = sol.state[:, 3:] - sol.state[:, 3:4]
+    ok = (sol.status == SolutionStatus.OK)[:, None]
+    seen = np.stack([(sol.used & (prob.sys_index == k)).any(axis=1) for k in range(prob.n_sys)], 1)
+    isb = np.where(ok & seen & seen[:, :1], isb, np.nan)
+    prob.hardware_bias_m = hardware_bias_m(isb, prob.broadcast_offsets_s)
+    prior = prob.hardware_bias_m[None, :] - _C * prob.broadcast_offsets_s
+    prior[:, 0] = np.nan
+    prob.isb_prior_m = prior
+    return resolve(np.arange(len(sol.status)), usable, prob.opts.max_iterations, start=sol.state)
+
+
 def _remove_glonass_ifb(prob, sol, p_corr, channels, resolve, usable):
     """Estimate and remove the per-channel GLONASS biases (two passes: the fit absorbs
     part of each bias, a second pass recovers it); re-solves in place."""
@@ -341,8 +397,9 @@ def _subset(meas: Measurements, keep: np.ndarray) -> Measurements:
         sv=meas.sv[keep],
         system=meas.system[keep],
         pseudorange_m=meas.pseudorange_m[:, keep],
-        frequency_hz=meas.frequency_hz[keep],
-        frequency2_hz=meas.frequency2_hz[keep],
+        frequency_hz=meas.frequency_hz[:, keep],
+        frequency2_hz=meas.frequency2_hz[:, keep],
+        signal=meas.signal[:, keep],
         doppler_hz=meas.doppler_hz[:, keep],
         cn0_dbhz=meas.cn0_dbhz[:, keep],
     )
@@ -426,9 +483,7 @@ def _iterate(
             surf = near_surface[r]
             if opts.mode == "single":
                 iono[r] = np.where(
-                    surf[:, None],
-                    _iono_delays(prob, rows[r], lat, lon, h, az[r], el[r], sat_rot[r]),
-                    0.0,
+                    surf[:, None], _cached_iono(prob, rows[r], x[r, :3], sat_rot[r], el[r]), 0.0
                 )
             if opts.tropo == "saastamoinen":
                 tropo[r] = np.where(
@@ -441,7 +496,8 @@ def _iterate(
         use &= ~near_surface[:, None] | (el >= elmask)
         w = _weights(prob, el, iono, tropo, sigma_eph[rows], near_surface, rows)
         w = np.where(use, w, 0.0)
-        step = wls_step(los, sys_index, prob.n_sys, res, w)
+        p_res, p_w = _isb_prior(prob, rows, x)
+        step = wls_step(los, sys_index, prob.n_sys, res, w, p_res, p_w)
         x = x + step.dx
         dx_norm = np.linalg.norm(step.dx[:, :3], axis=1)
         converged = step.solvable & (dx_norm < 1e-4)
@@ -452,6 +508,9 @@ def _iterate(
     res = pc - (rng + np.take_along_axis(x[:, 3:], sys_index, axis=1)) - iono - tropo
     v = np.where(w > 0, res, np.nan)
     wssr = np.nansum(w * np.nan_to_num(v) ** 2, axis=1)
+    p_res, p_w = _isb_prior(prob, rows, x)
+    if p_w is not None:
+        wssr = wssr + np.nansum(p_w * np.nan_to_num(p_res) ** 2, axis=1)
     dof = step.n_used - step.n_params
     status = np.where(
         ~step.solvable,
@@ -476,18 +535,45 @@ def _iterate(
     return sol
 
 
-def _iono_delays(prob, rows, lat, lon, h, az, el, sat_m) -> np.ndarray:
+#: The broadcast ionosphere is re-evaluated only where the position moved by more than this
+#: since its last evaluation [m]: a pierce point shifted by 100 m changes a slant delay by
+#: < 1 mm (horizontal gradients ~1 TECU per 100 km = 0.16 m per 100 km on L1), and
+#: NeQuick-G costs milliseconds per ray.
+_IONO_MOVE_M = 100.0
+
+
+def _isb_prior(prob, rows, x):
+    """Residuals and weights of the inter-system-bias priors at state ``x`` (or None)."""
+    if prob.isb_prior_m is None:
+        return None, None
+    prior = prob.isb_prior_m[rows]
+    res = prior - (x[:, 3:] - x[:, 3:4])
+    w = np.where(np.isfinite(prior), 1.0 / prob.opts.time_offset_sigma_m**2, 0.0)
+    return np.where(np.isfinite(res), res, 0.0), w
+
+
+def _cached_iono(prob, rows, xyz, sat_m, el) -> np.ndarray:
+    """Ionospheric delays of the cells of epochs ``rows`` at ``xyz``, from the run's cache
+    where they were computed within :data:`_IONO_MOVE_M` of it."""
+    stale = ~(np.linalg.norm(xyz - prob.iono_at[rows], axis=1) <= _IONO_MOVE_M)
+    if stale.any():
+        r = rows[stale]
+        lat, lon, h = ecef2geodetic(xyz[stale], WGS84)
+        prob.iono_cache[r] = _iono_delays(prob, r, lat, lon, h, sat_m[stale], el[stale])
+        prob.iono_at[r] = xyz[stale]
+    return prob.iono_cache[rows]
+
+
+def _iono_delays(prob, rows, lat, lon, h, sat_m, el) -> np.ndarray:
     """Broadcast ionospheric delays of the cells of epochs ``rows`` (the plan's models)."""
     ctx = {
         "lat": lat,
         "lon": lon,
         "h": h,
-        "az": az,
-        "el": el,
         "sat_m": sat_m,
-        "gps_tow_s": prob.gps_tow_s[rows],
-        "bdt_sow_s": prob.bdt_sow_s[rows],
+        "el": el,
         "t_ns": prob.t_rx.ns[rows],
+        "scale": prob.t_rx.scale,
         "frequency_hz": prob.frequency_hz[rows],
     }
     return prob.iono.delay_m(ctx, prob.col[rows])
