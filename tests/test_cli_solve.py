@@ -170,3 +170,22 @@ def test_info_fits_80_columns(data, capsys, monkeypatch):
     assert code == EXIT_OK
     assert max(len(ln) for ln in out.splitlines()) <= 80 and "…" not in out
     assert "NIST00USA_R_20230010100_05M_30S_MO" in out.replace("\n", "").replace(" ", "")
+
+
+def test_antex_without_the_receiver_antenna_is_one_data_error(data, capsys):
+    args = ["solve", data(OBS5), data(NAV), "--antex", data("antex/test.atx")]
+    code, _, err = _run(capsys, args)
+    assert code == EXIT_DATA and len(err) == 1
+    assert "receiver antenna 'NOV750.R4' radome 'NONE' not in the file" in err[0]
+
+
+def test_antex_calibration_is_applied_and_named(data, capsys, tmp_path):
+    # plumbing only: a real calibration (TRM59800.80) relabelled as NIST's antenna type
+    atx = tmp_path / "nov.atx"
+    text = data("antex/test.atx").read_text()
+    atx.write_text(text.replace("TRM59800.80     NONE", "NOV750.R4       NONE"))
+    args = ["solve", data(OBS5), data(NAV), "--systems", "GE", "--antex", atx, "--json"]
+    code, out, _ = _run(capsys, args)
+    report = json.loads(out)
+    assert code == EXIT_OK and report["epochs_solved"] == 10
+    assert report["antenna"].startswith("NOV750.R4 NONE (PCO+PCV from ANTEX)")

@@ -142,6 +142,7 @@ def _report(obs, nav, sp3_files, clk_files, mode, sol, truth_part: dict, caught)
         "codes": sol.attrs["codes"],
         "ionosphere": sol.attrs.get("iono_models") or sol.attrs.get("ionosphere"),
         "ref_point": sol.attrs.get("ref_point"),
+        "antenna": sol.attrs.get("antenna"),
         "frame": sol.attrs.get("frame"),
         "epochs": sol.attrs["epochs"],
         "epochs_solved": sol.attrs["epochs_solved"],
@@ -163,6 +164,8 @@ def _print_human(report, sol, output, fmt) -> None:
     iono = report.get("ionosphere")
     if isinstance(iono, dict) and iono:
         click.echo("ionosphere: " + ", ".join(f"{k} {v}" for k, v in iono.items()))
+    if report.get("antenna"):
+        click.echo(f"antenna: {report['antenna']}")
     if report.get("unsolved"):
         click.echo(f"not solved: {report['unsolved']}")
     a = report.get("accuracy")
@@ -244,6 +247,12 @@ def _print_human(report, sol, output, fmt) -> None:
     show_default=True,
     help="Broadcast record choice: nearest in time, or the latest already transmitted.",
 )
+@click.option(
+    "--antex",
+    type=click.Path(exists=True, dir_okay=False),
+    help="ANTEX file: the receiver antenna's phase-centre offset and variation (the "
+    "header's ANT # / TYPE) are removed from the codes.",
+)
 @click.option("--no-raim", is_flag=True, help="Disable RAIM/FDE.")
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
 def solve_command(
@@ -263,6 +272,7 @@ def solve_command(
     station,
     iono,
     rule,
+    antex,
     no_raim,
     as_json,
 ):
@@ -286,6 +296,11 @@ def solve_command(
         report: dict = {}
         truth_xyz = _truth(truth, truth_sinex, station, ds, obs, report)
         ecc = _sinex_eccentricity_enu(report)
+        calibrations = None
+        if antex:
+            from kompas.io.antex import read_antex
+
+            calibrations = read_antex(antex)
         sol = solve(
             ds,
             source,
@@ -296,6 +311,7 @@ def solve_command(
             iono=iono,
             rule=rule,
             eccentricity_enu_m=ecc,
+            antex=calibrations,
         )
     t_total = time.perf_counter() - t0
     frame = getattr(getattr(source, "product", None), "frame", "")
