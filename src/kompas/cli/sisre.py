@@ -22,13 +22,13 @@ from kompas.cli.common import (
 _GROUP_COLUMNS = [
     ("n_satellites", "sats", None, "{:d}", 0),
     ("n_epochs", "samples", "n", "{:d}", 0),
-    ("rms_radial_m", "R", None, "{:.2f}", 0),
-    ("rms_along_m", "A", None, "{:.2f}", 0),
-    ("rms_cross_m", "C", None, "{:.2f}", 0),
+    ("rms_radial_m", "radial", "R", "{:.2f}", 0),
+    ("rms_along_m", "along", "A", "{:.2f}", 0),
+    ("rms_cross_m", "cross", "C", "{:.2f}", 0),
     ("rms_clock_m", "clock", "clk", "{:.2f}", 0),
     ("rms_sisre_orbit_m", "SISRE orbit", "orb", "{:.2f}", 0),
     ("rms_sisre_m", "SISRE", None, "{:.2f}", 0),
-    ("mean_radial_m", "mean R", "mR", "{:+.2f}", 2),
+    ("mean_radial_m", "mean radial", "mR", "{:+.2f}", 2),
     ("max_orbit_3d_m", "max 3-D", "max", "{:.2f}", 1),
 ]
 
