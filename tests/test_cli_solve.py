@@ -64,6 +64,9 @@ def test_systems_by_name_or_letters(data, capsys, systems, expected):
         (["--start", "noon"], "is not an epoch"),
         (["--start", "01:03", "--end", "01:01"], "before --start"),
         (["--station", "NIST"], "--station names the station of --truth-sinex"),
+        (["--truth", "1,2"], "Invalid value for --truth: expected X,Y,Z"),
+        (["-o", "/nonexistent-folder/x.pos"], "no folder /nonexistent-folder"),
+        (["--iono", "nequick"], "'nequick' is not one of 'broadcast'"),
     ],
 )
 def test_usage_errors(data, capsys, args, words):

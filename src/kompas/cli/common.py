@@ -60,14 +60,14 @@ def echo_json(payload: Any) -> None:
     click.echo(json.dumps(_clean(payload), default=_default, indent=2))
 
 
-def parse_xyz(text: str) -> np.ndarray:
-    """``"X,Y,Z"`` in metres → array(3); a clear error otherwise."""
+def parse_xyz(text: str, param_hint: str | None = None) -> np.ndarray:
+    """``"X,Y,Z"`` in metres → array(3); a usage error (naming ``param_hint``) otherwise."""
     try:
         vals = [float(v) for v in text.replace(" ", "").split(",")]
     except ValueError:
         vals = []
     if len(vals) != 3:
-        raise click.BadParameter(f"expected X,Y,Z in metres, got {text!r}")
+        raise click.BadParameter(f"expected X,Y,Z in metres, got {text!r}", param_hint=param_hint)
     return np.array(vals)
 
 

@@ -79,7 +79,7 @@ def _read_inputs(obs, nav, sp3, clk, systems, start, end):
 def _truth(truth, truth_sinex, station, ds, obs, report):
     """Known position for the accuracy report, from --truth or --truth-sinex."""
     if truth:
-        xyz = parse_xyz(truth)
+        xyz = parse_xyz(truth, "--truth")
         report["truth"] = {"source": "--truth", "xyz_m": xyz.tolist()}
         return xyz
     if not truth_sinex:
@@ -116,8 +116,12 @@ def _sinex_eccentricity_enu(report) -> np.ndarray | None:
     return np.array([une[2], une[1], une[0]])
 
 
-def _check_combination(nav, sp3_files, clk_files, station, truth, truth_sinex) -> None:
-    """Usage errors that no single option's type can catch."""
+def _check_combination(nav, sp3_files, clk_files, station, truth, truth_sinex, output) -> None:
+    """Usage errors that no single option's type can catch (checked before any work)."""
+    if output and not Path(output).resolve().parent.is_dir():
+        raise click.BadParameter(f"no folder {Path(output).parent}", param_hint="-o/--output")
+    if truth:
+        parse_xyz(truth, "--truth")
     if not nav and not sp3_files:
         raise click.UsageError("give at least one navigation file NAV, or --sp3")
     if clk_files and not sp3_files:
@@ -285,7 +289,7 @@ def solve_command(
     from kompas.io.solution_writers import write_solution
     from kompas.positioning import accuracy_summary, solve
 
-    _check_combination(nav, sp3_files, clk_files, station, truth, truth_sinex)
+    _check_combination(nav, sp3_files, clk_files, station, truth, truth_sinex, output)
     t0 = time.perf_counter()
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")

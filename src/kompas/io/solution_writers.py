@@ -314,7 +314,8 @@ def write_geojson(sol: xr.Dataset, path: str | os.PathLike) -> None:
                 },
             }
         )
-    doc = {"type": "FeatureCollection", "kompas": header_facts(sol), "features": feats}
+    meta = {**header_facts(sol), "height": "ellipsoidal (WGS 84 ellipsoid)"}
+    doc = {"type": "FeatureCollection", "kompas": meta, "features": feats}
     Path(path).write_text(json.dumps(doc))
 
 
