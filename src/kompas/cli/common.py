@@ -1,4 +1,13 @@
-"""Helpers shared by the CLI commands: JSON output, progress, error formatting."""
+"""Helpers shared by the CLI commands.
+
+- exit codes (``EXIT_*``) and :class:`NoResult` (exit 3 with the reason);
+- :func:`echo_json` (NaN → null), :func:`parse_xyz`;
+- option parsing: :func:`parse_systems` / :func:`systems_option` (letters or names),
+  range-checked types (:data:`ELEVATION_DEG`, :data:`POSITIVE_S`, ...), :data:`EPOCH` +
+  :func:`resolve_epoch` for ``--start/--end``;
+- time spans in messages: :func:`span_text`, :func:`stamp`, :func:`navigation_span`;
+- :func:`table_80`: rich tables that fit the terminal and never cut a number.
+"""
 
 from __future__ import annotations
 
