@@ -7,7 +7,8 @@ coordinates of ``../shared/data/README.md``. RTKLIB's single-point solution refe
 antenna reference point (it applies no eccentricity in single mode), kompas's to the marker:
 RTKLIB is compared with marker + eccentricity (the same antenna height), kompas with the
 marker. ARL1 has no IGS coordinates: the GNSSTk PRSolve weighted average (dual frequency,
-SP3) in ``rinex2/PRSolve_Required.exp`` is its reference.
+SP3) in ``rinex2/PRSolve_Required.exp`` is its reference; its navigation file covers
+06:00–08:00 only, so no epoch of its 01:00–02:00 can be solved (both tools, reason printed).
 
 Printed per case: epochs solved of the file's epochs, RMS horizontal / vertical, mean up
 error; the acceptance bound of the issue (best RTKLIB × 1.1 + 0.1 m horizontal, + 0.2 m
@@ -95,7 +96,8 @@ print(json.dumps(dict(epochs=int(sol.sizes["time"]), solved=acc["solved"],
     h=acc.get("rms_horizontal_m"), v=acc.get("rms_vertical_m"),
     mean_up=float(np.nanmean(up)) if np.isfinite(up).any() else None, solve_s=dt,
     iono=sol.attrs.get("iono_models", sol.attrs.get("ionosphere")),
-    ref=sol.attrs.get("ref_point", "?"))))
+    ref=sol.attrs.get("ref_point", "?"),
+    unsolved=kompas.positioning.unsolved_reasons(sol, nav)["text"])))
 """
 
 
@@ -213,6 +215,8 @@ def main() -> int:
                 else ""
             )
             print(f"{name:<13} {_fmt(k):>15} {_fmt(r):>15} {bound:>11} {ok:<3} {mu}")
+            if k.get("unsolved") and not k["solved"]:
+                print(f"{'':<13} {k['unsolved']}")
             results[name] = dict(kompas=k, rtklib=r)
     if args.json:
         print(json.dumps(results, indent=1))

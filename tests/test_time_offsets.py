@@ -100,7 +100,7 @@ def test_bad_arguments_raise():
         nav.time_offset("GST", "GPST", T0, source="bogus")
     with pytest.raises(ValueError, match="valid:"):
         nav.time_offset("XYZ", "GPST", T0)
-    with pytest.raises(ValueError, match="UTC"):
+    with pytest.raises(ValueError, match="through UT"):
         nav.time_offset("GST", "UTC", T0, source="derived")
     assert pair_code("BDT") == "BD" and pair_code("GLO") == "GL" and pair_code("SBAS") == "SB"
 
@@ -165,3 +165,77 @@ def _lines(path):
             if "END OF HEADER" in ln:
                 break
     return out
+
+
+# ----------------------------------------------------------------- analysis and CLI
+NIST_5MIN = "nist-2023-001/NIST00USA_R_20230010100_05M_30S_MO.crx.gz"
+
+
+def test_nist_receiver_bias_against_ggto(data):
+    from kompas import read_obs, time_offsets
+
+    nav = read_nav(data(NIST))
+    rep = time_offsets(nav, [read_obs(data(NIST_5MIN))], systems="GEC")
+    assert set(rep.series["pair"]) == {"GPUT", "GLUT", "GAUT", "GAGP", "BDUT", "IRUT"}
+    eg = rep.receivers["NIST"]["E-G"]
+    assert eg["broadcast_source"] == "direct" and eg["estimated_minus_broadcast_ns"]["n"] == 10
+    # estimated GST - GPST = -isb/c; minus GGTO leaves the PolaRx5TR's own E-G hardware
+    # bias: -1.3 ns over the whole day (std 1.3 ns); 10 epochs of SPP clocks scatter ~1 ns
+    assert abs(eg["estimated_minus_broadcast_ns"]["median"]) < 5.0
+    # the opposite sign convention would put it near -(3.7 + 4.9) ns
+    assert rep.receivers["NIST"]["C-G"]["broadcast_source"] == "derived"
+    d = rep.to_dict("m")["receivers"]["NIST"]["E-G"]["estimated_minus_broadcast_m"]
+    assert d["median"] == pytest.approx(
+        eg["estimated_minus_broadcast_ns"]["median"] * 0.299792458, rel=1e-9
+    )
+
+
+def test_brd4_series_and_consistency(data):
+    from kompas import time_offsets
+
+    nav = read_nav(data(BRD4))
+    rep = time_offsets(nav)
+    kinds = set(nav.sto["kind"])
+    assert set(rep.series["pair"]) == kinds  # every STO type as a series
+    c = rep.consistency.set_index(["pair", "a", "b"])
+    # GPS UTC from LNAV and CNAV records: the same offset to the coarser LSB (2^-30 s)
+    assert c.loc[("GPUT", "STO:CNVX", "STO:LNAV"), "consistent"]
+    # BDS-3 BGTO closure: BDGA vs BDGP - GAGP within a few ns (GGTO and BGTO predictions)
+    assert abs(c.loc[("BDGA", "STO:CNVX", "derived:GP"), "median_ns"]) < 5.0
+
+
+def test_offsets_cli_json(data, tmp_path, capsys):
+    import json
+
+    from kompas.cli.main import main
+
+    png = tmp_path / "off.png"
+    assert main(["offsets", str(data(NIST)), "--json", "--plot", str(png)]) == 0
+    out = json.loads(capsys.readouterr().out)
+    pairs = {b["pair"] for b in out["broadcast"]}
+    assert pairs == {"GPUT", "GLUT", "GAUT", "GAGP", "BDUT", "IRUT"}
+    first = out["broadcast"][0]
+    assert first["source"] == "header" and len(first["time"]) == len(first["offset_ns"])
+    assert png.stat().st_size > 10_000
+    bad = tmp_path / "no_offsets.rnx"
+    bad.write_text(
+        "     3.05           NAVIGATION DATA     G                   RINEX VERSION / TYPE\n"
+        "                                                            END OF HEADER\n"
+    )
+    assert main(["offsets", str(bad)]) == 3
+
+
+def test_header_vs_record_consistency():
+    from kompas.analysis.time_offsets import source_consistency
+
+    t = T0 + np.arange(0, 6 * H, H // 4)
+    for delta, expected in ((1e-11, True), (2e-9, False)):
+        rows = [
+            _row("GAGP", 4e-9, 1e-14),
+            _row("GAGP", 4e-9 + delta, 1e-14, source="STO", message="IFNV", ttm=T0 - H),
+        ]
+        c = source_consistency(_nav(rows), t).set_index(["a", "b"])
+        # header LSB 2^-35 s (A0G) + record LSB 2^-35 s = 0.058 ns
+        row = c.loc[("STO:IFNV", "header")]
+        assert row["median_ns"] == pytest.approx(delta * 1e9, abs=1e-6)
+        assert bool(row["consistent"]) is expected

@@ -20,6 +20,7 @@ from kompas.cli.common import (
     systems_option,
 )
 from kompas.errors import KompasError
+from kompas.orbits.selection import RULES
 from kompas.positioning.iono import IONO_OPTIONS
 
 _FORMATS = ["pos-xyz", "pos-llh", "nmea", "csv", "geojson"]
@@ -246,10 +247,11 @@ def _print_human(report, sol, output, fmt) -> None:
 )
 @click.option(
     "--rule",
-    type=click.Choice(["nearest", "latest"]),
+    type=click.Choice(RULES),
     default="nearest",
     show_default=True,
-    help="Broadcast record choice: nearest in time, or the latest already transmitted.",
+    help="Broadcast record choice: nearest in time (post-processing), the latest, or "
+    "the latest transmitted (what a receiver had).",
 )
 @click.option(
     "--antex",

@@ -237,9 +237,7 @@ IONO_COEFFICIENT_COUNT = {"klobuchar_gps": 8, "klobuchar_bds": 8, "nequick_g": 3
 def check_iono_model(model: str) -> str:
     """``model`` if it is a valid name, else ValueError listing the valid ones."""
     if model not in IONO_MODELS:
-        raise ValueError(
-            f"unknown ionosphere model {model!r}; valid: {', '.join(IONO_MODELS)}"
-        )
+        raise ValueError(f"unknown ionosphere model {model!r}; valid: {', '.join(IONO_MODELS)}")
     return model
 
 
@@ -307,18 +305,27 @@ def slant_delay_m(
     if model == "bdgim":
         from kompas.models.bdgim import bdgim_delay_m
 
-        return bdgim_delay_m(coeff, t, lat, lon, az, el, f)
+        labels = t.to(TimeScale.BDT).datetime64
+        mjd = (labels - np.datetime64("1858-11-17T00:00:00", "ns")) / np.timedelta64(86400, "s")
+        return bdgim_delay_m(coeff, np.broadcast_to(mjd, shape), lat, lon, az, el, f)
     from kompas.models.nequick_g import nequick_g_delay_m
 
     _, month, _, hour, minute, sec, nsec = t.to(TimeScale.UTC).calendar()
     utc_h = hour + minute / 60.0 + (sec + nsec * 1e-9) / 3600.0
     s_lat, s_lon, s_h = ecef2geodetic(sat)
-    out = nequick_g_delay_m(
-        coeff, np.broadcast_to(month, shape), np.broadcast_to(utc_h, shape),
-        lat, lon, h, np.broadcast_to(s_lat, shape), np.broadcast_to(s_lon, shape),
-        np.broadcast_to(s_h, shape), f,
-    )  # fmt: skip
-    return np.where(el >= 0.0, out, np.nan)
+    # only rays above the horizon are integrated (the costly part); the rest stay NaN
+    ok = np.isfinite(el) & (el >= 0.0)
+    out = np.full(shape, np.nan)
+    if ok.any():
+        pick = [np.broadcast_to(v, shape)[ok] for v in (month, utc_h, lat, lon, h, s_lat,
+                                                         s_lon, s_h, f)]  # fmt: skip
+        c = np.broadcast_to(coeff, (*shape, 3))[ok]
+        mon, hours, la, lo, hh, sla, slo, sh, ff = pick
+        out[ok] = nequick_g_delay_m(
+            c, mon, hours, np.degrees(la), np.degrees(lo), hh, np.degrees(sla),
+            np.degrees(slo), sh, ff,
+        )  # fmt: skip
+    return out
 
 
 # --- which model the navigation data offer -----------------------------------------------------

@@ -12,16 +12,16 @@ all rays at once, so the same intervals are accepted as in the recursive C code.
 
 Public functions
 ----------------
-``nequick_g_stec_tecu(coefficients, month, utc_hours, rx_lat_rad, rx_lon_rad, rx_height_m,
-sat_lat_rad, sat_lon_rad, sat_height_m)``
+``nequick_g_stec_tecu(coefficients, month, utc_hours, rx_lat_deg, rx_lon_deg, rx_height_m,
+sat_lat_deg, sat_lon_deg, sat_height_m)``
     Slant total electron content [TECU = 1e16 el/m^2] of each ray.
-``nequick_g_delay_m(coefficients, month, utc_hours, rx_lat_rad, rx_lon_rad, rx_height_m,
-sat_lat_rad, sat_lon_rad, sat_height_m, frequency_hz=FREQ_GAL_E1_HZ)``
+``nequick_g_delay_m(coefficients, month, utc_hours, rx_lat_deg, rx_lon_deg, rx_height_m,
+sat_lat_deg, sat_lon_deg, sat_height_m, frequency_hz=FREQ_GAL_E1_HZ)``
     Slant group delay [m] = 40.3 STEC / f^2 (spec 2.5.8 / eq. 151-152).
 ``effective_ionisation_level_sfu(coefficients, modip_deg)``
     Az = a0 + a1 mu + a2 mu^2 clamped to [0, 400] sfu; 63.7 sfu when a0..a2 are all zero
     (spec 3.3, eq. 2 and the "all coefficients zero" rule).
-``modip_deg(lat_rad, lon_rad)``
+``modip_deg(lat_deg, lon_deg)``
     Modified dip latitude from the published grid (spec 2.5.4.1, third-order interpolation).
 
 All arguments broadcast against each other; ``coefficients`` has a_i0, a_i1, a_i2 on its
@@ -107,40 +107,35 @@ _SHELL1_KM, _SHELL2_KM = 1000.0, 2000.0
 _TOL_LOW, _TOL_HIGH = 1.0e-3, 1.0e-2
 _MAX_LEVEL = 50
 _NODE_EPS_KM = 1.0e-10
-#: Intervals evaluated per batch (15 points each): bounds memory to ~100 MB.
-_BATCH_INTERVALS = 4000
+#: Intervals evaluated per batch (15 points each): 15000-point arrays (120 kB) stay below
+#: malloc's mmap threshold, so temporaries are not page-faulted in afresh (measured: 4000
+#: intervals cost 10-20 % more system time).
+_BATCH_INTERVALS = 1000
 
 # --- Legendre expansion layout of the CCIR maps (spec 2.5.5.3, eq. 66-77) ----------------------
 _Q_F2 = (12, 12, 9, 5, 2, 1, 1, 1, 1)  # foF2: terms per longitude order, 76 in all
 _Q_M3 = (7, 8, 6, 3, 2, 1, 1)  # M(3000)F2: 49 in all
 
 
-def _layout(q: tuple[int, ...]) -> tuple[NDArray[np.intp], NDArray[np.intp], NDArray[np.intp]]:
-    """Per coefficient: modip power j, cos(lat) power i, trig column (0: 1, i: cos, 8+i: sin)."""
-    jj, ii, tt = list(range(q[0])), [0] * q[0], [0] * q[0]
-    for i in range(1, len(q)):
-        for j in range(q[i]):
-            jj += [j, j]
-            ii += [i, i]
-            tt += [i, 8 + i]
-    return np.array(jj), np.array(ii), np.array(tt)
-
-
-_LAYOUT_F2 = _layout(_Q_F2)
-_LAYOUT_M3 = _layout(_Q_M3)
-
-
 @lru_cache(maxsize=1)
 def _tables() -> dict[str, NDArray[np.float64]]:
     ref = resources.files("kompas.models").joinpath("data/nequick_g_tables.npz")
     with ref.open("rb") as fh, np.load(fh) as z:
-        return {k: np.array(z[k]) for k in z.files}
+        tab = {k: np.array(z[k]) for k in z.files}
+    # (month, degree, activity * order): foF2 = basis @ t2[m] @ weights, see _ccir_weights
+    tab["t2"] = np.ascontiguousarray(tab["f2"].transpose(0, 2, 1, 3).reshape(12, 76, 26))
+    tab["t3"] = np.ascontiguousarray(tab["fm3"].transpose(0, 2, 1, 3).reshape(12, 49, 18))
+    return tab
 
 
 def _exp(x: NDArray[np.float64]) -> NDArray[np.float64]:
     """Spec's clipped exponential NeqClipExp: 5.5406e34 above 80, 1.8049e-35 below -80."""
     with np.errstate(over="ignore"):
-        return np.where(x > 80.0, 5.5406e34, np.where(x < -80.0, 1.8049e-35, np.exp(x)))
+        out = np.exp(x)
+    far = np.abs(x) > 80.0
+    if far.any():
+        out = np.where(x > 80.0, 5.5406e34, np.where(x < -80.0, 1.8049e-35, out))
+    return out
 
 
 def _join(f1, f2, alpha, x):
@@ -169,26 +164,31 @@ def _modip_from_deg(lat_deg: NDArray[np.float64], lon_deg: NDArray[np.float64]):
     ib = np.floor(yl - 1.0e-6)
     ob = yl - ib
     ib = np.clip(ib, 0, 35).astype(np.intp)
-    cols = [_interp3(*(grid[ib + k, il + c] for k in range(4)), ob) for c in range(4)]
+    flat = grid.ravel()
+    base = ib * grid.shape[1] + il
+    cols = [
+        _interp3(*(flat.take(base + (k * grid.shape[1] + c)) for k in range(4)), ob)
+        for c in range(4)
+    ]
     mu = _interp3(*cols, ol)
     return np.where(lat_deg >= 90.0, 90.0, np.where(lat_deg <= -90.0, -90.0, mu))
 
 
-def modip_deg(lat_rad: ArrayLike, lon_rad: ArrayLike) -> NDArray[np.float64]:
+def modip_deg(lat_deg: ArrayLike, lon_deg: ArrayLike) -> NDArray[np.float64]:
     """Modified dip latitude (modip) [deg] from the NeQuick-G grid (spec 2.5.4.1).
 
     Parameters
     ----------
-    lat_rad, lon_rad : array_like
-        Geographic latitude and longitude [rad].
+    lat_deg, lon_deg : array_like
+        Geographic latitude and longitude [deg].
 
     Returns
     -------
     numpy.ndarray
         Modip [deg]; +/-90 at the poles.
     """
-    lat = np.asarray(lat_rad, dtype=np.float64) / _DEG
-    lon = np.mod(np.asarray(lon_rad, dtype=np.float64) / _DEG, 360.0)
+    lat = np.asarray(lat_deg, dtype=np.float64)
+    lon = np.fmod(np.asarray(lon_deg, dtype=np.float64) + 360.0, 360.0)
     return _modip_from_deg(lat, lon)
 
 
@@ -210,8 +210,13 @@ def effective_ionisation_level_sfu(
 
 
 # --- per ray: time and solar-activity dependent terms ------------------------------------------
-def _ccir_fourier(month: NDArray[np.intp], utc_h: NDArray[np.float64], r12: NDArray[np.float64]):
-    """CF2 (R, 76) and Cm3 (R, 49): the CCIR maps at the ray's month, UT and R12 (2.5.5.2)."""
+def _ccir_fourier(month, utc_h: NDArray[np.float64], r12: NDArray[np.float64]):
+    """CF2 (R, 76) and Cm3 (R, 49) of each ray (spec 2.5.5.2-2.5.5.3, eq. 56-65).
+
+    ``CF2 = F2_low h (1 - R12/100) + F2_high h R12/100`` with the time harmonics
+    ``h = [1, sin T, cos T, ..., sin 6T, cos 6T]``, ``T = 15 UT - 180`` deg (4 harmonics for
+    M(3000)F2), the CCIR tables of the ray's month.
+    """
     tab = _tables()
     t = (15.0 * utc_h - 180.0) * _DEG
     k = np.arange(1, 7)
@@ -219,16 +224,68 @@ def _ccir_fourier(month: NDArray[np.intp], utc_h: NDArray[np.float64], r12: NDAr
     harm[:, 0] = 1.0
     harm[:, 1::2] = np.sin(np.outer(t, k))
     harm[:, 2::2] = np.cos(np.outer(t, k))
-    w = r12 / 100.0
-    cf2 = np.empty((t.size, 76))
-    cm3 = np.empty((t.size, 49))
+    w = (r12 / 100.0)[:, None]
+    w2 = np.concatenate([(1.0 - w) * harm, w * harm], axis=1)
+    w3 = np.concatenate([(1.0 - w) * harm[:, :9], w * harm[:, :9]], axis=1)
+    cf2, cm3 = np.empty((t.size, 76)), np.empty((t.size, 49))
     for m in np.unique(month):
         sel = month == m
-        h, ws = harm[sel], w[sel, None]
-        f2, fm3 = tab["f2"][m - 1], tab["fm3"][m - 1]
-        cf2[sel] = (1.0 - ws) * (h @ f2[0].T) + ws * (h @ f2[1].T)
-        cm3[sel] = (1.0 - ws) * (h[:, :9] @ fm3[0].T) + ws * (h[:, :9] @ fm3[1].T)
+        cf2[sel] = w2[sel] @ tab["t2"][m - 1].T
+        cm3[sel] = w3[sel] @ tab["t3"][m - 1].T
     return cf2, cm3
+
+
+def _matrix_layout(q: tuple[int, ...]) -> tuple[NDArray[np.intp], NDArray[np.intp]]:
+    """Row (modip power j) and column (0: 1; 2i-1: cos(i lon); 2i: sin(i lon)) per coefficient.
+
+    The table's coefficient order (spec eq. 70-77): the order-0 terms for j < q_0, then per
+    longitude order i and modip power j < q_i the (cos, sin) pair.
+    """
+    rows, cols = list(range(q[0])), [0] * q[0]
+    for i in range(1, len(q)):
+        for j in range(q[i]):
+            rows += [j, j]
+            cols += [2 * i - 1, 2 * i]
+    return np.array(rows), np.array(cols)
+
+
+_MATRIX_F2 = _matrix_layout(_Q_F2)
+_MATRIX_M3 = _matrix_layout(_Q_M3)
+
+
+def _ccir_matrix(coef: NDArray[np.float64], q: tuple[int, ...]) -> NDArray[np.float64]:
+    """Per-ray coefficients (R, n) as matrices (R, max q, 2 len(q) - 1) for :func:`_ccir_maps`."""
+    rows, cols = _MATRIX_F2 if q is _Q_F2 else _MATRIX_M3
+    out = np.zeros((coef.shape[0], max(q), 2 * len(q) - 1))
+    out[:, rows, cols] = coef
+    return out
+
+
+def _ccir_maps(c2, c3, mu_deg, cos_lat, lon_rad):
+    """foF2 [MHz] and M(3000)F2 at points (M, Q) from their interval's CCIR matrices.
+
+    ``value = sum_jk sin(modip)^j C[j, k] T_k`` with ``T = [1, cos(lat) cos(lon),
+    cos(lat) sin(lon), ..., cos(lat)^8 sin(8 lon)]``: a (Q, 12) @ (12, 17) product per interval.
+    """
+    smu = np.sin(mu_deg * _DEG)
+    shape = smu.shape
+    mpow = np.empty((*shape, 12))
+    mpow[..., 0] = 1.0
+    for j in range(1, 12):
+        np.multiply(mpow[..., j - 1], smu, out=mpow[..., j])
+    # cos(lat)^i (cos, sin)(i lon) by the angle-addition recurrence
+    c1, s1 = np.cos(lon_rad), np.sin(lon_rad)
+    trig = np.empty((*shape, 17))
+    trig[..., 0] = 1.0
+    ck, sk, ci = c1, s1, cos_lat
+    for i in range(1, 9):
+        np.multiply(ci, ck, out=trig[..., 2 * i - 1])
+        np.multiply(ci, sk, out=trig[..., 2 * i])
+        ck, sk = ck * c1 - sk * s1, sk * c1 + ck * s1
+        ci = ci * cos_lat
+    fo_f2 = np.einsum("mqk,mqk->mq", mpow @ c2, trig)
+    m3000 = np.einsum("mqk,mqk->mq", mpow[..., :8] @ c3, trig[..., :13])
+    return fo_f2, m3000
 
 
 def _solar_declination(month: NDArray[np.intp], utc_h: NDArray[np.float64]):
@@ -245,12 +302,6 @@ _SEASON = np.array([-1, -1, 0, 0, 1, 1, 1, 1, 0, 0, -1, -1], dtype=np.float64)
 
 
 # --- per point: the profile ---------------------------------------------------------------------
-def _legendre(basis_parts, layout, coeff):
-    mpow, cpow, trig = basis_parts
-    j, i, t = layout
-    return np.einsum("pk,pk->p", mpow[:, j] * cpow[:, i] * trig[:, t], coeff)
-
-
 def _peak_amp(amp, hm, b_bot, b_top, h):
     """4 A e / (1 + e)^2 with e = exp((h - hm) / B), B the side's thickness (eq. 89-99)."""
     b = np.where(hm > h, b_bot, b_top)
@@ -277,20 +328,8 @@ def _profile(p, lat_deg, lon_deg, sin_lat, cos_lat, lon_rad):
 
     # F2 layer critical frequency and M(3000)F2 (2.5.5.3)
     mu = _modip_from_deg(lat_deg, lon_deg)
-    smu = np.sin(mu * _DEG)
-    mpow = np.cumprod(
-        np.concatenate([np.ones((smu.size, 1)), np.repeat(smu[:, None], 11, 1)], 1), 1
-    )
-    cpow = np.cumprod(
-        np.concatenate([np.ones((cos_lat.size, 1)), np.repeat(cos_lat[:, None], 8, 1)], 1), 1
-    )
-    k = np.arange(1, 9)
-    trig = np.concatenate(
-        [np.ones((lon_rad.size, 1)), np.cos(np.outer(lon_rad, k)), np.sin(np.outer(lon_rad, k))], 1
-    )
-    parts = (mpow, cpow, trig)
-    fo_f2 = _legendre(parts, _LAYOUT_F2, p["cf2"])
-    m3000 = np.maximum(_legendre(parts, _LAYOUT_M3, p["cm3"]), 1.0)
+    fo_f2, m3000 = _ccir_maps(p["c2"], p["c3"], mu, cos_lat, lon_rad)
+    m3000 = np.maximum(m3000, 1.0)
     nm_f2 = 0.124 * fo_f2 * fo_f2
 
     # F1 layer (2.5.5.2)
@@ -326,10 +365,13 @@ def _profile(p, lat_deg, lon_deg, sin_lat, cos_lat, lon_rad):
     has_f1 = fo_f1 >= 0.5
     a_e = 4.0 * nm_e
     a_f1 = np.zeros_like(a_e)
+    # the Epstein shape factors of E at hmF1 and of F1 at hmE do not change in the loop
+    e_at_f1 = _peak_amp(1.0, hm_e, be_bot, be_top, hm_f1)
+    f1_at_e = _peak_amp(1.0, hm_f1, b1_bot, b1_top, hm_e)
     for _ in range(5):
-        a_f1 = f1_sub - _peak_amp(a_e, hm_e, be_bot, be_top, hm_f1)
+        a_f1 = f1_sub - a_e * e_at_f1
         a_f1 = _join(a_f1, 0.8 * nm_f1, 1.0, a_f1 - 0.8 * nm_f1)
-        a_e = e_sub - _peak_amp(a_f1, hm_f1, b1_bot, b1_top, hm_e)
+        a_e = e_sub - a_f1 * f1_at_e
     a_f1 = np.where(has_f1, a_f1, 0.0)
     a_e = np.where(has_f1, a_e, e_sub)
     a_e = _join(a_e, 0.05, 60.0, a_e - 0.005)
@@ -402,12 +444,21 @@ def _density(prof, h):
 
 
 # --- ray geometry (spec 2.5.8.1, eq. 153-185) --------------------------------------------------
-def _ray_geometry(lat1, lon1, r1, lat2, lon2, r2):
-    """Perigee, azimuth and integration limits of each ray; all angles in degrees/km."""
-    p1, p2 = lat1 * _DEG, lat2 * _DEG
+# The operations follow the JRC code's order exactly (degrees -> radians by one product,
+# the same products and square roots): the tolerance of the piece that ends on the 1000 km
+# shell is decided by comparing a height computed from the perigee radius with 1000 km, a
+# comparison on the last bit, and only bit-identical geometry takes the same decision.
+_RAD2DEG = 180.0 / np.pi
+
+
+def _ray_geometry(lat1, lon1, h1_m, lat2, lon2, h2_m):
+    """Perigee, azimuth and integration limits of each ray (degrees in, km out)."""
+    r1 = _RE + h1_m * 1.0e-3
+    r2 = _RE + h2_m * 1.0e-3
+    p1, p2, l1, l2 = lat1 * _DEG, lat2 * _DEG, lon1 * _DEG, lon2 * _DEG
     s1, c1, s2, c2 = np.sin(p1), np.cos(p1), np.sin(p2), np.cos(p2)
     vertical = (np.abs(lat2 - lat1) < 1.0e-5) & (np.abs(lon2 - lon1) < 1.0e-5)
-    dl = (lon2 - lon1) * _DEG
+    dl = l2 - l1
     with np.errstate(divide="ignore", invalid="ignore"):
         cd = s1 * s2 + c1 * c2 * np.cos(dl)
         sd = np.sqrt(1.0 - cd * cd)
@@ -416,40 +467,40 @@ def _ray_geometry(lat1, lon1, r1, lat2, lon2, r2):
         vertical |= rp < 0.1
         s_sig = np.sin(dl) * c2 / sd
         c_sig = (s2 - cd * s1) / sd / c1
-        dp = np.pi / 2.0 - zen
-        sp = s1 * np.cos(dp) - c1 * np.sin(dp) * c_sig
+        dp = 90.0 * _DEG - zen
+        sdp, cdp = np.sin(dp), np.cos(dp)
+        sp = s1 * cdp - c1 * sdp * c_sig
         cp = np.sqrt(1.0 - sp * sp)
-        lam_p = np.arctan2(-s_sig * np.sin(dp) / cp, (np.cos(dp) - s1 * sp) / c1 / cp) + lon1 * _DEG
-        pole = np.abs(np.abs(np.arctan2(sp, cp) / _DEG) - 90.0) < 1.0e-10
-        dlp = lon2 * _DEG - lam_p
+        lam_p = np.arctan2(-s_sig * sdp / cp, (cdp - s1 * sp) / c1 / cp) + l1
+        pole = np.abs(np.abs(np.arctan2(sp, cp) * _RAD2DEG) - 90.0) < 1.0e-10
+        dlp = l2 - lam_p
         cpsi = sp * s2 + cp * c2 * np.cos(dlp)
         spsi = np.sqrt(1.0 - cpsi * cpsi)
         s_az = np.where(pole, 0.0, c2 * np.sin(dlp) / spsi)
         c_az = np.where(pole, np.where(sp > 0, -1.0, 1.0), (s2 - sp * cpsi) / (spsi * cp))
-        s_rx = np.sqrt(np.abs(r1 * r1 - rp * rp)) * np.where(zen / _DEG <= 90.0, 1.0, -1.0)
+        s_rx = np.sqrt(np.abs(r1 * r1 - rp * rp)) * np.where(zen * _RAD2DEG <= 90.0, 1.0, -1.0)
         s_sat = np.sqrt(np.abs(r2 * r2 - rp * rp))
     through_earth = ~vertical & (s_rx < 0.0) & (s_sat > 0.0) & (rp < _RE)
     return {
         "vertical": vertical, "rp": rp, "sin_p": sp, "cos_p": cp, "lam_p": lam_p,
         "sin_az": s_az, "cos_az": c_az, "s_rx": s_rx, "s_sat": s_sat,
-        "through_earth": through_earth,
+        "through_earth": through_earth, "h_rx_km": h1_m * 1.0e-3, "h_sat_km": h2_m * 1.0e-3,
     }  # fmt: skip
 
 
-def _nodes(geo, h_rx_km, h_sat_km):
+def _nodes(geo):
     """Sorted integration nodes per ray (R, 7), NaN-padded (JRC: limits, perigee, shells)."""
     vert = geo["vertical"]
-    lo_v, hi_v = (
-        np.minimum(np.maximum(h_rx_km, 0.0), h_sat_km),
-        np.maximum(np.maximum(h_rx_km, 0.0), h_sat_km),
-    )
+    h_rx = np.maximum(geo["h_rx_km"], 0.0)
+    lo_v = np.minimum(h_rx, geo["h_sat_km"])
+    hi_v = np.maximum(h_rx, geo["h_sat_km"])
     lo_s = np.minimum(geo["s_rx"], geo["s_sat"])
     hi_s = np.maximum(geo["s_rx"], geo["s_sat"])
     lo, hi = np.where(vert, lo_v, lo_s), np.where(vert, hi_v, hi_s)
     rp = geo["rp"]
     with np.errstate(invalid="ignore"):
-        c1 = np.sqrt((_RE + _SHELL1_KM) ** 2 - rp * rp)
-        c2 = np.sqrt((_RE + _SHELL2_KM) ** 2 - rp * rp)
+        c1 = np.sqrt((_SHELL1_KM + _RE) * (_SHELL1_KM + _RE) - rp * rp)
+        c2 = np.sqrt((_SHELL2_KM + _RE) * (_SHELL2_KM + _RE) - rp * rp)
     nan = np.full_like(lo, np.nan)
     inner = np.stack(
         [
@@ -483,20 +534,21 @@ def _points(geo, ray, x, rx_deg):
         s_lat = sp * cdl + cp * sdl * geo["cos_az"][ray]
         c_lat = np.sqrt(1.0 - s_lat * s_lat)
         lon = np.arctan2(sdl * geo["sin_az"][ray] * cp, cdl - sp * s_lat) + geo["lam_p"][ray]
-    h_slant = np.maximum(rad - _RE, 0.0)
+    h_slant = np.where(rad < _RE, 0.0, rad - _RE)
     lat_v, lon_v = rx_deg[0][ray], rx_deg[1][ray]
     s_lat = np.where(vert, np.sin(lat_v * _DEG), s_lat)
     c_lat = np.where(vert, np.cos(lat_v * _DEG), c_lat)
     lon = np.where(vert, lon_v * _DEG, lon)
     h = np.where(vert, x, h_slant)
-    lat_deg = np.arctan2(s_lat, c_lat) / _DEG
-    return lat_deg, lon / _DEG, s_lat, c_lat, lon, h
+    lat_deg = np.where(vert, lat_v, np.arctan2(s_lat, c_lat) * _RAD2DEG)
+    return lat_deg, np.where(vert, lon_v, lon * _RAD2DEG), s_lat, c_lat, lon, h
 
 
 def _density_at(state, ray, x):
+    """Electron density [m^-3] at points ``x`` (M, Q) of intervals of rays ``ray`` (M,)."""
     geo = state["geo"]
-    lat_deg, lon_deg, s_lat, c_lat, lon_rad, h = _points(geo, ray, x, state["rx_deg"])
-    params = {k: v[ray] for k, v in state["ray_params"].items()}
+    lat_deg, lon_deg, s_lat, c_lat, lon_rad, h = _points(geo, ray[:, None], x, state["rx_deg"])
+    params = {k: v[ray] if v.ndim > 1 else v[ray, None] for k, v in state["ray_params"].items()}
     prof = _profile(params, lat_deg, lon_deg, s_lat, c_lat, lon_rad)
     return _density(prof, h)
 
@@ -505,23 +557,28 @@ def _gauss_kronrod(state, ray, a, b):
     """K15 and G7 estimates [m^-3 km] on intervals [a, b] of rays ``ray``."""
     mid, half = (a + b) / 2.0, (b - a) / 2.0
     x = mid[:, None] + half[:, None] * _X15[None, :]
-    rr = np.repeat(ray, 15)
-    f = _density_at(state, rr, x.ravel()).reshape(x.shape)
+    f = _density_at(state, ray, x)
     return half * (f @ _W15), half * (f @ _G7)
+
+
+def _tolerance(geo, ray, a, b):
+    """Spec tolerance of a node interval from its highest point (JRC arithmetic)."""
+    vert = geo["vertical"][ray]
+    top = np.maximum(np.abs(a), np.abs(b))
+    rp = geo["rp"][ray]
+    with np.errstate(invalid="ignore"):
+        rad = np.sqrt(rp * rp + top * top)
+    h_top = np.where(vert, np.maximum(a, b), np.where(rad < _RE, 0.0, rad - _RE))
+    return np.where(h_top <= _SHELL1_KM, _TOL_LOW, _TOL_HIGH)
 
 
 def _integrate(state, n_rays, nodes):
     """Adaptive G7/K15 over every node interval of every ray, breadth-first; sum per ray."""
-    geo = state["geo"]
     a, b = nodes[:, :-1], nodes[:, 1:]
     ok = np.isfinite(a) & np.isfinite(b)
     ray = np.broadcast_to(np.arange(n_rays)[:, None], a.shape)[ok]
     a, b = a[ok], b[ok]
-    top = np.maximum(np.abs(a), np.abs(b))
-    vert = geo["vertical"][ray]
-    with np.errstate(invalid="ignore"):
-        h_top = np.where(vert, np.maximum(a, b), np.sqrt(geo["rp"][ray] ** 2 + top * top) - _RE)
-    tol = np.where(h_top <= _SHELL1_KM, _TOL_LOW, _TOL_HIGH)
+    tol = _tolerance(state["geo"], ray, a, b)
     total = np.zeros(n_rays)
     level = 0
     while ray.size:
@@ -536,10 +593,11 @@ def _integrate(state, n_rays, nodes):
         done |= ~np.isfinite(k15)  # a NaN ray stays NaN and stops splitting
         np.add.at(total, ray[done], k15[done])
         keep = ~done
-        mid = (a[keep] + b[keep]) / 2.0
+        half = (b[keep] - a[keep]) / 2.0
+        lo = a[keep]
         ray = np.repeat(ray[keep], 2)
-        a = np.stack([a[keep], mid], axis=-1).ravel()
-        b = np.stack([mid, b[keep]], axis=-1).ravel()
+        a = np.stack([lo, lo + half], axis=-1).ravel()
+        b = np.stack([lo + half, b[keep]], axis=-1).ravel()
         tol = np.repeat(tol[keep], 2)
         level += 1
     return total
@@ -549,11 +607,11 @@ def nequick_g_stec_tecu(
     coefficients: ArrayLike,
     month: ArrayLike,
     utc_hours: ArrayLike,
-    rx_lat_rad: ArrayLike,
-    rx_lon_rad: ArrayLike,
+    rx_lat_deg: ArrayLike,
+    rx_lon_deg: ArrayLike,
     rx_height_m: ArrayLike,
-    sat_lat_rad: ArrayLike,
-    sat_lon_rad: ArrayLike,
+    sat_lat_deg: ArrayLike,
+    sat_lon_deg: ArrayLike,
     sat_height_m: ArrayLike,
 ) -> NDArray[np.float64]:
     """Slant total electron content of NeQuick-G along receiver-satellite rays [TECU].
@@ -566,16 +624,22 @@ def nequick_g_stec_tecu(
         UTC month, 1-12.
     utc_hours : array_like
         UTC time of day [h], 0-24.
-    rx_lat_rad, rx_lon_rad, rx_height_m : array_like
-        Receiver geodetic latitude, longitude [rad] and ellipsoidal height [m].
-    sat_lat_rad, sat_lon_rad, sat_height_m : array_like
-        Satellite geodetic latitude, longitude [rad] and ellipsoidal height [m].
+    rx_lat_deg, rx_lon_deg, rx_height_m : array_like
+        Receiver geodetic latitude, longitude [deg] and ellipsoidal height [m].
+    sat_lat_deg, sat_lon_deg, sat_height_m : array_like
+        Satellite geodetic latitude, longitude [deg] and ellipsoidal height [m].
 
     Returns
     -------
     numpy.ndarray
         STEC [TECU] with the broadcast shape of the inputs; NaN for rays through the Earth
         or with non-finite inputs.
+
+    Notes
+    -----
+    Degrees, as the spec and the JRC code take them: the geometry is computed with the
+    JRC's exact arithmetic, so that the same integration pieces get the same tolerance
+    (see ``_ray_geometry``).
     """
     a = np.asarray(coefficients, dtype=np.float64)
     if a.ndim == 0 or a.shape[-1] != 3:
@@ -583,7 +647,7 @@ def nequick_g_stec_tecu(
     args = np.broadcast_arrays(
         a[..., 0], a[..., 1], a[..., 2], np.asarray(month), np.asarray(utc_hours, dtype=float),
         *(np.asarray(v, dtype=np.float64) for v in (
-            rx_lat_rad, rx_lon_rad, rx_height_m, sat_lat_rad, sat_lon_rad, sat_height_m)),
+            rx_lat_deg, rx_lon_deg, rx_height_m, sat_lat_deg, sat_lon_deg, sat_height_m)),
     )  # fmt: skip
     shape = args[0].shape
     a0, a1, a2, mon, utc, la1, lo1, h1, la2, lo2, h2 = (np.ravel(v) for v in args)
@@ -591,6 +655,8 @@ def nequick_g_stec_tecu(
         raise ValueError("month must be 1..12")
     if np.any((utc < 0) | (utc > 24)):
         raise ValueError("utc_hours must be within [0, 24]")
+    if np.any(np.abs(la1) > 90) or np.any(np.abs(la2) > 90):
+        raise ValueError("latitudes must be within [-90, 90] deg")
     mon = mon.astype(np.intp)
     finite = np.isfinite(np.stack([a0, a1, a2, utc, la1, lo1, h1, la2, lo2, h2])).all(axis=0)
     out = np.full(a0.size, np.nan)
@@ -598,29 +664,29 @@ def nequick_g_stec_tecu(
     if idx.size:
         out[idx] = _stec(
             np.stack([a0, a1, a2], -1)[idx], mon[idx], utc[idx],
-            la1[idx] / _DEG, lo1[idx] / _DEG, h1[idx] / 1e3,
-            la2[idx] / _DEG, lo2[idx] / _DEG, h2[idx] / 1e3,
+            la1[idx], lo1[idx], h1[idx], la2[idx], lo2[idx], h2[idx],
         )  # fmt: skip
     return out.reshape(shape)
 
 
-def _stec(coeff, month, utc, lat1, lon1, h1_km, lat2, lon2, h2_km):
-    lon1 = np.mod(lon1 + 360.0, 360.0)
-    lon2 = np.mod(lon2 + 360.0, 360.0)
+def _stec(coeff, month, utc, lat1, lon1, h1_m, lat2, lon2, h2_m):
+    lon1 = np.fmod(lon1 + 360.0, 360.0)
+    lon2 = np.fmod(lon2 + 360.0, 360.0)
     az = effective_ionisation_level_sfu(coeff, _modip_from_deg(lat1, lon1))
     r12 = np.sqrt(167273.0 + (az - 63.7) * 1123.6) - 408.99
     cf2, cm3 = _ccir_fourier(month, utc, r12)
     sin_dec, cos_dec = _solar_declination(month, utc)
-    geo = _ray_geometry(lat1, lon1, _RE + h1_km, lat2, lon2, _RE + h2_km)
+    geo = _ray_geometry(lat1, lon1, h1_m, lat2, lon2, h2_m)
     state = {
         "geo": geo,
         "rx_deg": (lat1, lon1),
         "ray_params": {
             "month": month, "utc_h": utc, "az": az, "r12": r12,
-            "sin_dec": sin_dec, "cos_dec": cos_dec, "cf2": cf2, "cm3": cm3,
+            "sin_dec": sin_dec, "cos_dec": cos_dec,
+            "c2": _ccir_matrix(cf2, _Q_F2), "c3": _ccir_matrix(cm3, _Q_M3),
         },
     }  # fmt: skip
-    nodes = _nodes(geo, h1_km, h2_km)
+    nodes = _nodes(geo)
     nodes[geo["through_earth"]] = np.nan
     tec = _integrate(state, month.size, nodes) / 1.0e13
     return np.where(geo["through_earth"], np.nan, tec)
@@ -630,11 +696,11 @@ def nequick_g_delay_m(
     coefficients: ArrayLike,
     month: ArrayLike,
     utc_hours: ArrayLike,
-    rx_lat_rad: ArrayLike,
-    rx_lon_rad: ArrayLike,
+    rx_lat_deg: ArrayLike,
+    rx_lon_deg: ArrayLike,
     rx_height_m: ArrayLike,
-    sat_lat_rad: ArrayLike,
-    sat_lon_rad: ArrayLike,
+    sat_lat_deg: ArrayLike,
+    sat_lon_deg: ArrayLike,
     sat_height_m: ArrayLike,
     frequency_hz: ArrayLike = FREQ_GAL_E1_HZ,
 ) -> NDArray[np.float64]:
@@ -645,8 +711,8 @@ def nequick_g_delay_m(
     :func:`nequick_g_stec_tecu`; ``frequency_hz`` defaults to Galileo E1.
     """
     stec = nequick_g_stec_tecu(
-        coefficients, month, utc_hours, rx_lat_rad, rx_lon_rad, rx_height_m,
-        sat_lat_rad, sat_lon_rad, sat_height_m,
+        coefficients, month, utc_hours, rx_lat_deg, rx_lon_deg, rx_height_m,
+        sat_lat_deg, sat_lon_deg, sat_height_m,
     )  # fmt: skip
     f = np.asarray(frequency_hz, dtype=np.float64)
     return IONO_DELAY_CONSTANT_M3PS2 * stec * 1.0e16 / (f * f)

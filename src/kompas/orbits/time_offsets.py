@@ -270,13 +270,14 @@ def offset_sources(df: pd.DataFrame, from_scale: Any, to_scale: Any) -> list[str
 
 
 def _check_source(source: str | None) -> None:
-    if source is None or source in ("STO", "header", "rinex2", "derived"):
+    if source is None or source in ("STO", "header", "rinex2", "derived", "derived:GP"):
         return
     if isinstance(source, str) and source.startswith("STO:") and len(source) > 4:
         return
     raise ValueError(
         f"unknown time-offset source {source!r}; valid: None (best direct: STO, else header),"
-        " 'STO', 'STO:<message>' (e.g. 'STO:CNVX'), 'header', 'rinex2', 'derived' (through UTC)"
+        " 'STO', 'STO:<message>' (e.g. 'STO:CNVX'), 'header', 'rinex2', 'derived' (through UTC),"
+        " 'derived:GP' (through GPST)"
     )
 
 
@@ -304,7 +305,8 @@ def evaluate_offset(
         line); ``"STO"``, ``"STO:<message>"``, ``"header"``, ``"rinex2"``: only those;
         ``"derived"``: ``(T_from - UTC) - (T_to - UTC)`` from the best direct UTC offset of
         each scale (each system's own prediction of UTC, so the value carries the
-        difference between the UTC(k) realisations, a few ns).
+        difference between the UTC(k) realisations, a few ns); ``"derived:GP"``:
+        ``(T_from - GPST) - (T_to - GPST)`` (closure of e.g. BDGA with BDGP and GAGP).
     utc_id : str, optional
         Only records naming this UTC realisation (``"UTC(USNO)"``, ``"UTC(NPLI)"``,
         ``"UTCIRN"``, ...; ``""`` = unnamed); None = any (NavIC, for one, broadcasts
@@ -324,11 +326,12 @@ def evaluate_offset(
     if a == b:
         zero = np.zeros(t_ns.shape)
         return (zero, np.full(t_ns.shape, -1)) if return_rows else zero
-    if source == "derived":
-        if "UT" in (a, b):
-            raise ValueError("a 'derived' offset goes through UTC: neither scale may be UTC")
-        va, ra = evaluate_offset(df, a, "UT", t_ns, None, True, utc_id)
-        vb, rb = evaluate_offset(df, b, "UT", t_ns, None, True, utc_id)
+    if source in ("derived", "derived:GP"):
+        via = "UT" if source == "derived" else "GP"
+        if via in (a, b):
+            raise ValueError(f"a {source!r} offset goes through {via}: neither scale may be {via}")
+        va, ra = evaluate_offset(df, a, via, t_ns, None, True, utc_id)
+        vb, rb = evaluate_offset(df, b, via, t_ns, None, True, utc_id)
         val = va - vb
         return (val, (ra, rb)) if return_rows else val
     if source is None:

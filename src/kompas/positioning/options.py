@@ -2,9 +2,16 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
-__all__ = ["SolveOptions", "CODE_ERROR_FACTOR", "BDS_KLOBUCHAR_REGION_DEG"]
+from kompas.orbits.selection import RULES
+
+__all__ = [
+    "SolveOptions",
+    "CODE_ERROR_FACTOR",
+    "BDS_KLOBUCHAR_REGION_DEG",
+    "resolve_options",
+]
 
 #: Code-noise factor per system, relative to GPS (RTKLIB's EFACT_* defaults: GLONASS C/A
 #: is noisier and suffers inter-frequency biases; SBAS is a GEO with weaker signals).
@@ -103,8 +110,9 @@ class SolveOptions:
         The epochs where this happened are flagged (``mask_lowered``).
     fallback_elmask_deg : float
         The lowered mask.
-    rule : {"nearest", "latest"}
-        Ephemeris record choice, passed to :func:`kompas.orbits.broadcast.satellite_states`.
+    rule : {"nearest", "latest", "transmitted"}
+        Ephemeris record choice, passed to :func:`kompas.orbits.broadcast.satellite_states`
+        (``"transmitted"``: only records already broadcast at the epoch, as a receiver).
     """
 
     systems: str = "GREC"
@@ -185,7 +193,7 @@ _CHOICES: dict[str, tuple[str, ...]] = {
     "weighting": ("elevation", "equal"),
     "time_offsets": ("estimate", "broadcast"),
     "glonass_ifb": ("channel", "none"),
-    "rule": ("nearest", "latest"),
+    "rule": RULES,
 }
 #: option → (lowest, highest, lowest excluded)
 _RANGES: tuple[tuple[str, float, float, bool], ...] = (
@@ -199,3 +207,55 @@ _RANGES: tuple[tuple[str, float, float, bool], ...] = (
     ("max_iterations", 1, 100, False),
     ("max_pdop", 0.0, 1e6, True),
 )
+
+
+def resolve_options(options, systems, mode, overrides) -> SolveOptions:
+    """The run's options: ``options`` with the keyword overrides, validated."""
+    opts = options or SolveOptions()
+    changes = dict(overrides)
+    unknown = sorted(set(changes) - set(SolveOptions.__dataclass_fields__))
+    if unknown:
+        raise ValueError(
+            f"unknown option(s) {', '.join(unknown)}; valid: "
+            + ", ".join(SolveOptions.__dataclass_fields__)
+        )
+    if systems is not None:
+        changes["systems"] = _system_letters(systems)
+    if mode is not None:
+        changes["mode"] = mode
+    opts = replace(opts, **changes)
+    opts.validate()
+    return opts
+
+
+#: System names accepted besides the RINEX letters.
+_SYSTEM_NAMES = {
+    "GPS": "G",
+    "GLONASS": "R",
+    "GALILEO": "E",
+    "BEIDOU": "C",
+    "BDS": "C",
+    "QZSS": "J",
+    "NAVIC": "I",
+    "IRNSS": "I",
+    "SBAS": "S",
+}
+
+
+def _system_letters(systems: str) -> str:
+    """``"GREC"``, ``"G,E"`` or ``"GPS,Galileo"`` → ``"GE"``-style letters (validated later)."""
+    if not isinstance(systems, str):
+        raise ValueError(f"systems = {systems!r}: give letters such as 'GREC' or names")
+    parts = [p.strip() for p in systems.replace("+", ",").split(",") if p.strip()]
+    out = []
+    for p in parts:
+        if p.upper() in _SYSTEM_NAMES:
+            out.append(_SYSTEM_NAMES[p.upper()])
+        elif len(parts) > 1 and len(p) > 1:
+            raise ValueError(
+                f"systems: {p!r} is neither a system letter nor a name; valid names "
+                + ", ".join(sorted(_SYSTEM_NAMES))
+            )
+        else:
+            out.append(p.upper())
+    return "".join(dict.fromkeys("".join(out)))

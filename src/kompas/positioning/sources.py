@@ -74,27 +74,23 @@ class BroadcastSource(EphemerisSource):
         self.frame = "WGS 84 / broadcast frames (ITRF-aligned, cm level)"
 
     def states(self, sv, t_ns):
-        from kompas.orbits.broadcast import DEFAULT_MAX_AGE_S, satellite_states
+        from kompas.orbits.broadcast import satellite_states
         from kompas.orbits.states import StateStatus
 
         st = satellite_states(self.nav, sv, t_ns, rule=self.rule)
-        # A record is valid over its fit interval at *reception*: the signal flight time
-        # (about 0.07 s) must not push the first epoch of a data set out of it (a station
-        # day starting at 00:00:00 with sets of toe 02:00 and a 4 h fit). Cells just
-        # outside are selected again with every window widened by 1 s (RTKLIB accepts
-        # |t - toe| up to its window + 1 s too), at their own emission instant.
+        # A record's validity applies at *reception*: the signal flight time (70-130 ms)
+        # must not push the first epoch of a data set out of it (a station day starting
+        # at 00:00:00 with GPS sets of toe 02:00 and a 4 h fit, or Galileo sets valid from
+        # their toe on). Cells just outside are selected again _RECEPTION_LEAD_S later and
+        # brought back to their own instant along the orbit.
         late = np.flatnonzero(st.status == StateStatus.OUTSIDE_FIT)
         if late.size:
-            ages = {s: v + 1.0 for s, v in DEFAULT_MAX_AGE_S.items()}
-            ages.update({"G": 2 * 3600.0 + 1.0, "J": 3600.0 + 1.0})
-            again = satellite_states(
-                self.nav,
-                np.asarray(sv)[late],
-                np.asarray(t_ns)[late],
-                rule=self.rule,
-                max_age_s=ages,
+            t_late = np.asarray(t_ns)[late]
+            lead_ns = int(_RECEPTION_LEAD_S * _NS)
+            probe = satellite_states(
+                self.nav, np.asarray(sv)[late], t_late + lead_ns, rule=self.rule
             )
-            _put(st, late, again)
+            _put(st, late, _back_along_orbit(probe, _RECEPTION_LEAD_S, t_late))
         return st
 
     def group_delay_s(self, st, sv, signal=None):
@@ -196,6 +192,28 @@ class PreciseSource(EphemerisSource):
 
     def iono_nav(self):
         return self.nav.nav if self.nav is not None else None
+
+
+#: How much later an OUTSIDE_FIT cell is selected again [s]: more than any flight time
+#: (GEO: 0.13 s) plus satellite clock offset (< 1 ms).
+_RECEPTION_LEAD_S = 0.2
+_GM_M3PS2 = 3.986004418e14
+_OMEGA_E_RADPS = 7.2921151467e-5
+
+
+def _back_along_orbit(st: SatelliteStates, dt_s: float, t_ns: np.ndarray) -> SatelliteStates:
+    """States ``dt_s`` earlier, by a second-order step with the ECEF acceleration
+    (two-body gravity, Coriolis, centrifugal): the neglected J2 and third-body terms are
+    ~1e-3 of the gravity term, below 1e-5 m over 0.2 s; clocks by their drift."""
+    r, v = st.position_m, st.velocity_mps
+    w = np.array([0.0, 0.0, _OMEGA_E_RADPS])
+    norm = np.linalg.norm(r, axis=-1, keepdims=True)
+    acc = -_GM_M3PS2 * r / norm**3 - 2.0 * np.cross(w, v) - np.cross(w, np.cross(w, r))
+    st.position_m = r - v * dt_s + 0.5 * acc * dt_s**2
+    st.velocity_mps = v - acc * dt_s
+    st.clock_s = st.clock_s - np.nan_to_num(st.clock_drift_sps) * dt_s
+    st.time_ns = np.asarray(t_ns, dtype=np.int64).copy()
+    return st
 
 
 def _put(st: SatelliteStates, idx: np.ndarray, new: SatelliteStates) -> None:

@@ -43,7 +43,7 @@ from kompas.positioning.glonass_ifb import channel_biases
 from kompas.positioning.iono import IonoPlan, choose_models
 from kompas.positioning.lsq import dops_from_geometry, wls_step
 from kompas.positioning.measurements import Measurements, select_measurements
-from kompas.positioning.options import CODE_ERROR_FACTOR, SolveOptions
+from kompas.positioning.options import CODE_ERROR_FACTOR, SolveOptions, resolve_options
 from kompas.positioning.raim import raim_fde
 from kompas.positioning.solution import build_dataset
 from kompas.positioning.sources import EphemerisSource, as_source
@@ -193,51 +193,16 @@ def solve(
         Dims ``time``, ``sv``, ``system``, ``xyz``; see the variables' ``description``
         attributes. Epochs without a solution have NaN positions and a ``status``.
     """
-    opts = _options(options, systems, mode, overrides)
+    opts = resolve_options(options, systems, mode, overrides)
     src = as_source(nav, opts.rule)
     run_warnings: list[str] = []
-
     channels = {**src.glonass_channels(), **(obs.attrs.get("glonass_channels") or {})}
-    meas = select_measurements(obs, opts.systems, opts.mode, opts.signals, channels)
-    src.signal_names = meas.signal_names
-    for sys, why in meas.dropped.items():
-        if sys in opts.systems:
-            run_warnings.append(f"system {sys} not used: {why}")
-    t_rx = Time.from_datetime64(obs["time"].values, obs.attrs.get("time_scale", "GPST"))
-    # systems without navigation data are excluded with a warning
-    keep = np.ones(len(meas.sv), bool)
-    for sys in sorted(set(meas.system)):
-        if not src.has_system(sys):
-            keep &= meas.system != sys
-            run_warnings.append(f"system {sys} excluded: no navigation data for it")
-    if not keep.all():
-        meas = _subset(meas, keep)
-    if meas.sv.size == 0:
-        raise KompasError("no satellites left: none of the requested systems has navigation data")
-    src.check_covers(t_rx)
+    meas, t_rx = _measurements(obs, opts, src, channels, run_warnings)
     x0 = _initial_position(obs, approx_position_m)
     prob = _Problem(meas, t_rx, opts)
     prob.iono = _iono_plan(opts, meas, src, t_rx, x0)
-    n_t, n_s = meas.pseudorange_m.shape
-
-    n_m = prob.col.shape[1]
-    p_cells = prob.cells(meas.pseudorange_m)
-    ti, mi, st, gd = _emission_states(
-        src, meas.sv[prob.col], t_rx.ns, p_cells, prob.cells(meas.signal)
-    )
-    sat = _scatter((n_t, n_m), ti, mi, st.position_m)
-    sat_vel = _scatter((n_t, n_m), ti, mi, st.velocity_mps)
-    dts = _scatter((n_t, n_m), ti, mi, st.clock_s + st.relativity_s - gd)
-    dts_rate = _scatter((n_t, n_m), ti, mi, st.clock_drift_sps)
-    status_c = _scatter((n_t, n_m), ti, mi, st.status.astype(np.int16), fill=-1, dtype=np.int16)
-    sigma_eph = _scatter((n_t, n_m), ti, mi, src.sigma_m(st, meas.sv[prob.col][ti, mi]))
-
-    exclusion_c = np.full((n_t, n_m), ExclusionReason.NOT_OBSERVED, np.int8)
-    exclusion_c[status_c == StateStatus.OK] = ExclusionReason.USED
-    exclusion_c[(status_c >= 0) & (status_c != StateStatus.OK)] = ExclusionReason.NO_EPHEMERIS
-    exclusion_c[status_c == StateStatus.UNHEALTHY] = ExclusionReason.UNHEALTHY
-    p_corr = p_cells + _C * dts  # satellite clock (+rel, group delay) removed
-
+    sat, sat_vel, p_corr, dts_rate, sigma_eph, exclusion_c = _satellite_terms(prob, src)
+    n_t, n_m = prob.col.shape
     state = np.zeros((n_t, 3 + prob.n_sys))
     state[:, :3] = x0
     usable = exclusion_c == ExclusionReason.USED
@@ -263,14 +228,9 @@ def solve(
     flagged = np.zeros((n_t, prob.n_sys), bool)
     if opts.constellation_check and prob.n_sys >= 2:
         sol, flagged, const_reason = constellation_check(
-            sol,
-            resolve,
-            usable & ~excl_raim,
-            prob.sys_index,
-            prob.systems,
-            opts.constellation_threshold_m,
-            t_rx.to(t_rx.scale).isoformat(0),
-        )
+            sol, resolve, usable & ~excl_raim, prob.sys_index, prob.systems,
+            opts.constellation_threshold_m, t_rx.to(t_rx.scale).isoformat(0),
+        )  # fmt: skip
         if const_reason:
             run_warnings.append(const_reason)
     velocity, drift = _velocity(prob, sol, sat, sat_vel, dts_rate)
@@ -281,56 +241,48 @@ def solve(
     )
 
 
-def _options(options, systems, mode, overrides) -> SolveOptions:
-    """The run's options: ``options`` with the keyword overrides, validated."""
-    opts = options or SolveOptions()
-    changes = dict(overrides)
-    unknown = sorted(set(changes) - set(SolveOptions.__dataclass_fields__))
-    if unknown:
-        raise ValueError(
-            f"unknown option(s) {', '.join(unknown)}; valid: "
-            + ", ".join(SolveOptions.__dataclass_fields__)
-        )
-    if systems is not None:
-        changes["systems"] = _system_letters(systems)
-    if mode is not None:
-        changes["mode"] = mode
-    opts = replace(opts, **changes)
-    opts.validate()
-    return opts
+def _measurements(obs, opts, src, channels, run_warnings):
+    """The run's code observations, without systems the navigation data lack."""
+    meas = select_measurements(obs, opts.systems, opts.mode, opts.signals, channels)
+    src.signal_names = meas.signal_names
+    for sys, why in meas.dropped.items():
+        if sys in opts.systems:
+            run_warnings.append(f"system {sys} not used: {why}")
+    t_rx = Time.from_datetime64(obs["time"].values, obs.attrs.get("time_scale", "GPST"))
+    keep = np.ones(len(meas.sv), bool)
+    for sys in sorted(set(meas.system)):
+        if not src.has_system(sys):
+            keep &= meas.system != sys
+            run_warnings.append(f"system {sys} excluded: no navigation data for it")
+    if not keep.all():
+        meas = _subset(meas, keep)
+    if meas.sv.size == 0:
+        raise KompasError("no satellites left: none of the requested systems has navigation data")
+    src.check_covers(t_rx)
+    return meas, t_rx
 
 
-#: System names accepted besides the RINEX letters.
-_SYSTEM_NAMES = {
-    "GPS": "G",
-    "GLONASS": "R",
-    "GALILEO": "E",
-    "BEIDOU": "C",
-    "BDS": "C",
-    "QZSS": "J",
-    "NAVIC": "I",
-    "IRNSS": "I",
-    "SBAS": "S",
-}
-
-
-def _system_letters(systems: str) -> str:
-    """``"GREC"``, ``"G,E"`` or ``"GPS,Galileo"`` → ``"GE"``-style letters (validated later)."""
-    if not isinstance(systems, str):
-        raise ValueError(f"systems = {systems!r}: give letters such as 'GREC' or names")
-    parts = [p.strip() for p in systems.replace("+", ",").split(",") if p.strip()]
-    out = []
-    for p in parts:
-        if p.upper() in _SYSTEM_NAMES:
-            out.append(_SYSTEM_NAMES[p.upper()])
-        elif len(parts) > 1 and len(p) > 1:
-            raise ValueError(
-                f"systems: {p!r} is neither a system letter nor a name; valid names "
-                + ", ".join(sorted(_SYSTEM_NAMES))
-            )
-        else:
-            out.append(p.upper())
-    return "".join(dict.fromkeys("".join(out)))
+def _satellite_terms(prob, src):
+    """Satellite positions, velocities, clock-corrected pseudoranges, clock rates, orbit
+    sigmas and the first exclusion codes of every (epoch, cell)."""
+    meas, t_rx = prob.meas, prob.t_rx
+    n_t, n_m = prob.col.shape
+    p_cells = prob.cells(meas.pseudorange_m)
+    ti, mi, st, gd = _emission_states(
+        src, meas.sv[prob.col], t_rx.ns, p_cells, prob.cells(meas.signal)
+    )
+    sat = _scatter((n_t, n_m), ti, mi, st.position_m)
+    sat_vel = _scatter((n_t, n_m), ti, mi, st.velocity_mps)
+    dts = _scatter((n_t, n_m), ti, mi, st.clock_s + st.relativity_s - gd)
+    dts_rate = _scatter((n_t, n_m), ti, mi, st.clock_drift_sps)
+    status_c = _scatter((n_t, n_m), ti, mi, st.status.astype(np.int16), fill=-1, dtype=np.int16)
+    sigma_eph = _scatter((n_t, n_m), ti, mi, src.sigma_m(st, meas.sv[prob.col][ti, mi]))
+    exclusion_c = np.full((n_t, n_m), ExclusionReason.NOT_OBSERVED, np.int8)
+    exclusion_c[status_c == StateStatus.OK] = ExclusionReason.USED
+    exclusion_c[(status_c >= 0) & (status_c != StateStatus.OK)] = ExclusionReason.NO_EPHEMERIS
+    exclusion_c[status_c == StateStatus.UNHEALTHY] = ExclusionReason.UNHEALTHY
+    p_corr = p_cells + _C * dts  # satellite clock (+rel, group delay) removed
+    return sat, sat_vel, p_corr, dts_rate, sigma_eph, exclusion_c
 
 
 def _iono_plan(opts, meas, src, t_rx, x0) -> IonoPlan:
