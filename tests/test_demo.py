@@ -35,12 +35,6 @@ def test_progress_reported_to_the_end(demo):
     assert calls[-1][1] == calls[-1][2] == len(calls) - 1
 
 
-def test_runs_under_30_seconds(demo):
-    result, _, _ = demo
-    # the budget for the whole demo on this 2-core machine (measured 7-9 s)
-    assert result.timings_s["total"] < 30.0
-
-
 def test_table_rows(demo):
     result, _, _ = demo
     labels = [r["label"] for r in result.rows]
