@@ -7,6 +7,7 @@ The header is small, so it is parsed line by line in Python.  Facts go into a pl
 
 from __future__ import annotations
 
+import math
 import os
 
 from kompas.errors import RinexError
@@ -45,14 +46,19 @@ def _label(line: str) -> str:
     return line[60:80].strip()
 
 
+_NUMBER_CHARS = set("0123456789.+-EeDd")
+
+
 def _float(text: str) -> float | None:
+    """A header number, or None for blank or non-numeric text ('inf', 'nan', '1_0')."""
     text = text.strip()
-    if not text:
+    if not text or not set(text) <= _NUMBER_CHARS:
         return None
     try:
-        return float(text.replace("D", "E").replace("d", "E"))
+        value = float(text.replace("D", "E").replace("d", "E"))
     except ValueError:
         return None
+    return value if math.isfinite(value) else None
 
 
 def _int(text: str) -> int | None:
@@ -97,7 +103,7 @@ def check_first_line(first: str, path: str | os.PathLike) -> tuple[float, str, s
     minor = round((version - major) * 100)
     if major not in SUPPORTED_VERSIONS or minor > SUPPORTED_VERSIONS[major]:
         raise RinexError(
-            f"unsupported RINEX version {version:.2f} (supported: 2.xx, 3.00-3.05, 4.00-4.02)",
+            f"unsupported RINEX version {version:.2f} (supported: 2.00-2.11, 3.00-3.05, 4.00-4.02)",
             path,
             1,
         )
@@ -126,13 +132,22 @@ def _new_facts(version: float, system: str) -> dict:
 
 def _parse_obs_types_v3(lines: list[str], facts: dict) -> None:
     sys_char = None
+    declared: dict[str, int | None] = {}
     for line in lines:
         if line[0:1].strip():
             sys_char = line[0].upper()
             facts["obs_types"][sys_char] = []
+            declared[sys_char] = _int(line[3:6])
         if sys_char is None:
             continue
         facts["obs_types"][sys_char].extend(line[7:60].split())
+    for sys_char, n in declared.items():
+        listed = len(facts["obs_types"][sys_char])
+        if n is not None and n != listed:
+            facts.setdefault("_type_count_mismatch", []).append(
+                f"'SYS / # / OBS TYPES' of system {sys_char} declares {n} observation types "
+                f"but lists {listed} (a continuation line missing or extra?)"
+            )
 
 
 def _parse_obs_types_v2(lines: list[str], facts: dict) -> None:
@@ -140,6 +155,14 @@ def _parse_obs_types_v2(lines: list[str], facts: dict) -> None:
     for line in lines:
         codes.extend(line[6:60].split())
     facts["rinex2_obs_types"] = codes
+    declared = _int(lines[0][0:6]) if lines else None
+    facts["_rinex2_declared"] = declared or 0
+    if declared is not None and declared != len(codes):
+        facts.setdefault("_type_count_mismatch", []).append(
+            f"'# / TYPES OF OBSERV' declares {declared} observation types but lists "
+            f"{len(codes)}; the records are read with {max(declared, len(codes))} fields, "
+            "the unnamed ones are dropped"
+        )
 
 
 def _parse_glonass_slots(lines: list[str], facts: dict) -> None:
