@@ -107,6 +107,15 @@ def _expand_hatanaka(data: bytes, path: str) -> bytes:
 
     if not data.endswith(b"\n"):  # a final line without newline is still a line
         data = data + b"\n"
+    if not data.isascii():
+        # differences propagate: a damaged byte changes every later value of its column
+        first = next(i for i, b in enumerate(data) if b > 127)
+        line = data.count(b"\n", 0, first) + 1
+        raise FormatError(
+            "Compact RINEX (Hatanaka) text holds a non-ASCII byte: the file is damaged",
+            path,
+            line,
+        )
     try:
         out = hatanaka.crx2rnx(data)
     except Exception as exc:  # noqa: BLE001 - hatanaka raises ValueError/RuntimeError/...

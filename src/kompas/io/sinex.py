@@ -161,6 +161,23 @@ def read_sinex_coordinates(path: str | os.PathLike) -> pd.DataFrame:
             row["ref_epoch"] = _sinex_epoch(tok[5])
         else:
             row[vcomp[ptype]] = value
+    partial = [k for k, v in rows.items() if not all(c in v for c in comp.values())]
+    if partial:
+        _warn(
+            name,
+            f"{len(partial)} station solution(s) lack one of STAX/STAY/STAZ (first: "
+            f"{' '.join(partial[0])}); their position is NaN",
+        )
+    site_codes = {
+        _code_pt(ln.split()) for _, ln in blocks.get("SITE/ID", []) if len(ln.split()) > 1
+    }
+    unknown = [k for k in rows if site_codes and (k[0], k[1]) not in site_codes]
+    if unknown:
+        _warn(
+            name,
+            f"{len(unknown)} estimate(s) of a station not in SITE/ID (first: "
+            f"{' '.join(unknown[0])})",
+        )
     df = pd.DataFrame(
         [{"station": k[0], "point": k[1], "solution": k[2], **v} for k, v in rows.items()]
     )

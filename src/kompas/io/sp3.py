@@ -300,6 +300,7 @@ class _Header:
     sats: list[str] = field(default_factory=list)
     accuracy: list[int] = field(default_factory=list)
     comments: list[str] = field(default_factory=list)
+    structure: list[str] = field(default_factory=list)
 
 
 #: System letters of SP3-c/d satellite ids (blank: GPS in SP3-a/b); L is a LEO.
@@ -370,11 +371,37 @@ def _parse_header(lines: list[bytes], path: str) -> _Header:
                     h.base_clk = float(line[14:26])
                 except ValueError:
                     pass
+                if not (np.isfinite(h.base_pos) and np.isfinite(h.base_clk)):
+                    h.base_pos = h.base_clk = 0.0
             n_f += 1
         elif line.startswith("/*"):
             h.comments.append(line[3:].rstrip())
     h.accuracy = h.accuracy[: len(h.sats)]
+    h.structure = _header_structure(lines, h)
     return h
+
+
+def _header_structure(lines: list[bytes], h: _Header) -> list[str]:
+    """What the SP3-c/d header declares but does not hold (SP3-a/b: the lines they have)."""
+    kinds = [bytes(raw[:2]) for raw in lines[1:]]
+    out = []
+    if b"##" not in kinds:
+        out.append("header has no '##' line (GPS week, interval)")
+    for tag in (b"%c", b"%f", b"%i"):
+        n = kinds.count(tag)
+        if n != 2 and h.version in "cd":
+            out.append(f"header has {n} {tag.decode()!r} lines, the format has 2")
+    n_plus = sum(1 for k in kinds if k[:1] == b"+" and k != b"++")
+    if n_plus != kinds.count(b"++"):
+        out.append(f"header has {n_plus} '+' lines but {kinds.count(b'++')} '++' lines")
+    plus = next((raw for raw in lines[1:] if raw[:1] == b"+" and raw[:2] != b"++"), None)
+    declared = plus[3:6].strip() if plus is not None else b""
+    if declared.isdigit() and int(declared) != len(h.sats):
+        out.append(
+            f"header declares {int(declared)} satellites (line '+', columns 4-6) and lists "
+            f"{len(h.sats)}"
+        )
+    return out
 
 
 # ----------------------------------------------------------------------------------------
@@ -591,6 +618,8 @@ def _check_counts(
             )
     if not has_eof:
         problems.notice("no 'EOF' line at the end: the file may be truncated")
+    for message in header.structure:
+        problems.notice(message)
 
 
 # ----------------------------------------------------------------------------------------
