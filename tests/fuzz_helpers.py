@@ -27,6 +27,7 @@ import warnings
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -39,7 +40,9 @@ from kompas.io.rinex_obs import read_obs
 from kompas.io.sinex import read_sinex_coordinates
 from kompas.io.sp3 import read_sp3
 
-__all__ = ["SEEDS", "Seed", "MUTATIONS", "mutate", "run", "Outcome", "seed_bytes"]
+CORPUS_DIR = Path(__file__).parent / "fuzz_corpus"
+
+__all__ = ["CORPUS_DIR", "SEEDS", "Seed", "MUTATIONS", "mutate", "run", "Outcome", "seed_bytes"]
 
 
 def _h(text: str, label: str, width: int = 60) -> str:
@@ -49,7 +52,9 @@ def _h(text: str, label: str, width: int = 60) -> str:
 # ------------------------------------------------------------------------------ observation
 def _rec3(sv: str, fields: list[tuple[float, str]], shift: float) -> str:
     """One RINEX 3 record line: F14.3 value + LLI + SSI per field."""
-    return sv + "".join(f"{v + (shift if abs(v) > 1e6 else 0):14.3f}{ind}" for v, ind in fields) + "\n"
+    return (
+        sv + "".join(f"{v + (shift if abs(v) > 1e6 else 0):14.3f}{ind}" for v, ind in fields) + "\n"
+    )
 
 
 def _obs3() -> str:
@@ -203,7 +208,11 @@ def _clk304() -> str:
     first = f"{'3.04':<21}{'C':<21}{'M':<23}RINEX VERSION / TYPE\n"
     head = (
         first
-        + _h("FUZZ                 TEST                 20230101 000000 UTC", "PGM / RUN BY / DATE", 65)
+        + _h(
+            "FUZZ                 TEST                 20230101 000000 UTC",
+            "PGM / RUN BY / DATE",
+            65,
+        )
         + _h("   GPS", "TIME SYSTEM ID", 65)
         + _h("     2    AR    AS", "# / TYPES OF DATA", 65)
         + _h("TST TEST CENTRE", "ANALYSIS CENTER", 65)
@@ -435,8 +444,19 @@ MUTATIONS: dict[str, Callable[[random.Random, bytes], bytes]] = {
 ONE_BYTE = ("flip", "digit", "non_ascii")
 #: Mutations that must leave the data exactly as the seed's.
 NEUTRAL = ("crlf", "bom", "no_final_newline")
-_TEXT_ONLY = ("delete_line", "duplicate_line", "swap_lines", "garbage_line", "drop_header_line",
-              "version", "crlf", "bom", "no_final_newline", "huge_number", "digit")
+_TEXT_ONLY = (
+    "delete_line",
+    "duplicate_line",
+    "swap_lines",
+    "garbage_line",
+    "drop_header_line",
+    "version",
+    "crlf",
+    "bom",
+    "no_final_newline",
+    "huge_number",
+    "digit",
+)
 
 
 def mutate(data: bytes, kind: str, rng: random.Random) -> bytes:

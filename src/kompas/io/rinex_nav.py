@@ -433,7 +433,7 @@ def _read_body(ctx: _Context, version: float, system: str) -> None:
                 ctx.problem(
                     "unknown_record",
                     f"unknown satellite system {ch!r} in column 1 (expected one of "
-                    f"{''.join(RINEX3_DEFAULT_MESSAGE)} or a RINEX 3 letter)",
+                    f"{', '.join(RINEX3_DEFAULT_MESSAGE)})",
                     int(r),
                 )
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 import os
+import re
 
 from kompas.errors import RinexError
 
@@ -130,6 +131,21 @@ def _new_facts(version: float, system: str) -> dict:
     }
 
 
+#: RINEX 3/4 observation code: type (C, L, D, S; X channel number), band, attribute.
+_CODE3 = re.compile(r"[CLDSX][0-9][A-Z]?")
+#: RINEX 2 observation type: C, P, L, D, S (T: Transit) and a band digit.
+_CODE2 = re.compile(r"[CPLDST][1-9]")
+
+
+def _check_codes(codes: list[str], pattern: re.Pattern, where: str, facts: dict) -> None:
+    bad = [c for c in codes if pattern.fullmatch(c) is None]
+    if bad:
+        facts.setdefault("_type_count_mismatch", []).append(
+            f"observation type(s) {', '.join(map(repr, bad))} of {where} are not RINEX codes "
+            "(damaged header?)"
+        )
+
+
 def _parse_obs_types_v3(lines: list[str], facts: dict) -> None:
     sys_char = None
     declared: dict[str, int | None] = {}
@@ -142,6 +158,7 @@ def _parse_obs_types_v3(lines: list[str], facts: dict) -> None:
             continue
         facts["obs_types"][sys_char].extend(line[7:60].split())
     for sys_char, n in declared.items():
+        _check_codes(facts["obs_types"][sys_char], _CODE3, f"system {sys_char}", facts)
         listed = len(facts["obs_types"][sys_char])
         if n is not None and n != listed:
             facts.setdefault("_type_count_mismatch", []).append(
@@ -155,6 +172,7 @@ def _parse_obs_types_v2(lines: list[str], facts: dict) -> None:
     for line in lines:
         codes.extend(line[6:60].split())
     facts["rinex2_obs_types"] = codes
+    _check_codes(codes, _CODE2, "'# / TYPES OF OBSERV'", facts)
     declared = _int(lines[0][0:6]) if lines else None
     facts["_rinex2_declared"] = declared or 0
     if declared is not None and declared != len(codes):

@@ -61,7 +61,7 @@ def _check_first_line(lines: list[str], path: str) -> int | None:
             1,
         )
     tokens = lines[0].split()
-    return int(tokens[7]) if len(tokens) > 7 and tokens[7].isdigit() else None
+    return int(tokens[8]) if len(tokens) > 8 and tokens[8].isdigit() else None
 
 
 def _blocks(lines: list[str], path: str) -> dict[str, list[tuple[int, str]]]:
