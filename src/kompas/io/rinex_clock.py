@@ -301,6 +301,12 @@ def _parse_file(path: str | os.PathLike, strict: Strictness) -> _ClockPart:
     )
     good = ~bad
     times_all = _calendar_to_datetime64(num[good, :6])
+    back = np.flatnonzero(np.diff(times_all.astype(np.int64)) < 0)
+    if back.size:  # records are written epoch by epoch: a step back is a damaged epoch
+        problems.notice(
+            f"{back.size} record(s) earlier than the record before them (first at line "
+            f"{int(rec_no[good][back[0] + 1])}): epochs out of order or damaged"
+        )
     times, tix_good = np.unique(times_all, return_inverse=True)
     tix = np.full(len(num), -1, np.int64)
     tix[good] = tix_good.ravel()

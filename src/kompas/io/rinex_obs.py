@@ -47,7 +47,7 @@ from collections.abc import Iterable, Sequence
 import numpy as np
 import xarray as xr
 
-from kompas.errors import RinexError, Strictness
+from kompas.errors import RinexError, Strictness, TimeError
 from kompas.io.compress import read_bytes
 from kompas.io.numparse import line_table, pad_buffer
 from kompas.io.rinex_obs_core import Body, ReadContext, civil_to_ns, fill_observations
@@ -74,7 +74,12 @@ _UNITS = {"C": "m", "L": "cycles", "D": "Hz"}
 def _to_ns(value) -> int | None:
     if value is None:
         return None
-    return int(np.datetime64(value, "ns").astype(np.int64))
+    try:
+        return int(np.datetime64(value, "ns").astype(np.int64))
+    except (ValueError, TypeError, OverflowError):
+        raise TimeError(
+            f"start/end must be a datetime64 or an ISO time like '2023-01-01T01:00', got {value!r}"
+        ) from None
 
 
 def _system_set(systems: str | Iterable[str] | None) -> set[str] | None:

@@ -133,8 +133,8 @@ def _new_facts(version: float, system: str) -> dict:
 
 #: RINEX 3/4 observation code: type (C, L, D, S; X channel number), band, attribute.
 _CODE3 = re.compile(r"[CLDSX][0-9][A-Z]?")
-#: RINEX 2 observation type: C, P, L, D, S (T: Transit) and a band digit.
-_CODE2 = re.compile(r"[CPLDST][1-9]")
+#: RINEX 2.11/2.12 observation type: C, P, L, D, S and a band (1, 2, 5, 6, 7, 8).
+_CODE2 = re.compile(r"[CPLDS][125678]")
 
 
 def _check_codes(codes: list[str], pattern: re.Pattern, where: str, facts: dict) -> None:

@@ -370,14 +370,17 @@ def _parse_header(lines: list[bytes], path: str) -> _Header:
                     h.base_pos = float(line[3:13])
                     h.base_clk = float(line[14:26])
                 except ValueError:
-                    pass
-                if not (np.isfinite(h.base_pos) and np.isfinite(h.base_clk)):
+                    h.structure.append(f"'%f' line {line[:26]!r}: bases are not numbers")
+                if line[13:14] not in ("", " ") or not (
+                    np.isfinite(h.base_pos) and np.isfinite(h.base_clk)
+                ):
+                    h.structure.append(f"'%f' line {line[:26]!r}: malformed bases")
                     h.base_pos = h.base_clk = 0.0
             n_f += 1
         elif line.startswith("/*"):
             h.comments.append(line[3:].rstrip())
     h.accuracy = h.accuracy[: len(h.sats)]
-    h.structure = _header_structure(lines, h)
+    h.structure += _header_structure(lines, h)
     return h
 
 
