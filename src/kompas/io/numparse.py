@@ -154,6 +154,22 @@ _SP6 = _SP8 & _LOW6
 _DIGIT_U8 = _DIGIT.astype(np.uint8)
 
 
+# bytes 11-13 of a 16-byte field are bytes 3-5 of its second little-endian 64-bit word
+_DEC_HIGH = np.uint64(0x0000F0F0F0000000)
+_DEC_30 = np.uint64(0x0000303030000000)
+_DEC_LOW = np.uint64(0x00000F0F0F000000)
+_DEC_SIX = np.uint64(0x0000060606000000)
+_DEC_CARRY = np.uint64(0x0000101010000000)
+
+
+def _decimals_are_digits(word: np.ndarray) -> np.ndarray:
+    """Bytes 11-13 (the F14.3 decimals) of each field are ASCII digits, 8 bytes at a time:
+    high nibble 3 and low nibble <= 9 (adding 6 to a nibble <= 9 does not carry)."""
+    high_ok = (word & _DEC_HIGH) == _DEC_30
+    low_ok = (((word & _DEC_LOW) + _DEC_SIX) & _DEC_CARRY) == 0
+    return high_ok & low_ok
+
+
 def _horner(digits: np.ndarray) -> np.ndarray:
     """Integer value (float64, exact below 2**53) of rows of digit values 0-9."""
     acc = digits[:, 0].astype(np.float64)
@@ -186,7 +202,7 @@ def parse_obs_fields(cube: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarr
         fields = cube.reshape(n * f, 16)[idx]
         good = fields[:, 10] == 46
         # all three decimals present: a value cut short (a blank decimal) is malformed
-        good &= _IS_DIGIT[fields[:, 11]] & _IS_DIGIT[fields[:, 12]] & _IS_DIGIT[fields[:, 13]]
+        good &= _decimals_are_digits(fields.view(np.uint64)[:, 1])
         chars = fields[:, _F14_DIGITS]
         good &= ~np.any(_BAD_NUMBER_CHAR[chars], axis=1)
         digits = _DIGIT_U8[chars]

@@ -45,6 +45,7 @@ from kompas.io.sp3 import (
     _fixed_width_numbers,
     _Problems,
     _valid_calendar,
+    plain_text,
 )
 
 __all__ = ["read_rinex_clock"]
@@ -101,7 +102,7 @@ def _split_numbers(rows: np.ndarray, ncols: int, n_lead: int = 0) -> tuple[np.nd
 
 
 def _parse_records(
-    chars: np.ndarray, width: int, lines: list[bytes]
+    chars: np.ndarray, width: int, lines: list[bytes], plain: bool = False
 ) -> tuple[np.ndarray, np.ndarray]:
     """Numbers of data records: (n, 9) = Y M D h m s n v1 v2, and a too-many-fields mask.
 
@@ -118,11 +119,11 @@ def _parse_records(
     ep_spans = [(w + 4, w + 8), (w + 9, w + 11), (w + 12, w + 14), (w + 15, w + 17)]
     ep_spans += [(w + 18, w + 20), (w + 21, w + 30)]
     first_rows = chars[new]
-    ep = _fixed_width_numbers(first_rows, ep_spans)
+    ep = _fixed_width_numbers(first_rows, ep_spans, plain)
     ep[_bad_fields(first_rows, ep_spans, ep, _EPOCH_FORMATS)] = np.nan
     ep[(np.mod(ep[:, :5], 1) != 0).any(axis=1)] = np.nan
     val_spans = [(w + 30, w + 33), (w + 36, w + 55), (w + 56, w + 75)]
-    fl = _fixed_width_numbers(chars, val_spans)
+    fl = _fixed_width_numbers(chars, val_spans, plain)
     num = np.column_stack([ep[group], fl])
     n_given = np.nan_to_num(num[:, 6])
     misfit = np.isnan(num[:, :8]).any(axis=1) | (np.isnan(num[:, 8]) & (n_given >= 2))
@@ -230,10 +231,11 @@ def _grid(
     uniq, inv = np.unique(names, return_inverse=True)
     inv = inv.ravel()
     flat = tix * max(len(uniq), 1) + inv
-    _, first, back = np.unique(flat, return_index=True, return_inverse=True)
-    twin = first[back.ravel()]
-    dup = twin != np.arange(len(flat))
-    if dup.any():
+    _, first = np.unique(flat, return_index=True)
+    if first.size < flat.size:  # duplicates (rare): find each one's first record
+        _, first, back = np.unique(flat, return_index=True, return_inverse=True)
+        twin = first[back.ravel()]
+        dup = twin != np.arange(len(flat))
         differ = np.zeros(len(flat), bool)
         for v in values.values():
             a, b = v[dup], v[twin[dup]]
@@ -253,7 +255,10 @@ def _grid(
 
 _PRINTABLE = np.zeros(256, bool)
 _PRINTABLE[32:127] = True
-_SV_LETTERS = np.frombuffer(b"GRECJIS", np.uint8)
+_SV_LETTER = np.zeros(256, bool)
+_SV_LETTER[np.frombuffer(b"GRECJIS", np.uint8)] = True
+_DIGIT = np.zeros(256, bool)
+_DIGIT[48:58] = True
 
 
 def _bad_names(chars: np.ndarray, width: int, types: np.ndarray) -> np.ndarray:
@@ -261,20 +266,17 @@ def _bad_names(chars: np.ndarray, width: int, types: np.ndarray) -> np.ndarray:
     field = chars[:, 3 : 3 + width]
     bad = ~_PRINTABLE[field].all(axis=1) | (field == 32).all(axis=1)
     is_as = types == b"AS"
-    sv_ok = (
-        np.isin(field[:, 0], _SV_LETTERS)
-        & (field[:, 1] >= 48)
-        & (field[:, 1] <= 57)
-        & (field[:, 2] >= 48)
-        & (field[:, 2] <= 57)
-        & (field[:, 3:] == 32).all(axis=1)
-    )
+    sv_ok = _SV_LETTER[field[:, 0]] & _DIGIT[field[:, 1]] & _DIGIT[field[:, 2]]
+    if width > 3:
+        sv_ok &= (field[:, 3:] == 32).all(axis=1)
     return bad | (is_as & ~sv_ok)
 
 
 def _parse_file(path: str | os.PathLike, strict: Strictness) -> _ClockPart:
     name = os.fspath(path)
-    lines = read_bytes(path).replace(b"\r", b"").split(b"\n")
+    text = read_bytes(path)
+    plain = plain_text(text)
+    lines = text.replace(b"\r", b"").split(b"\n")
     version, time_system, center, comments, start = _header(lines, name)
     problems = _Problems(strict, name, RinexError)
     body = lines[start:]
@@ -289,7 +291,7 @@ def _parse_file(path: str | os.PathLike, strict: Strictness) -> _ClockPart:
     chars = _char_matrix(rec_lines, 3 + width + 80)
     types = chars[:, 0:2].copy().view("S2").ravel()
     names = np.char.strip(chars[:, 3 : 3 + width].copy().view(f"S{width}").ravel())
-    num, too_long = _parse_records(chars, width, rec_lines)
+    num, too_long = _parse_records(chars, width, rec_lines, plain)
     rec_no = line_no[is_rec]
     bad = np.isnan(num[:, :8]).any(axis=1) | too_long | _bad_names(chars, width, types)
     bad |= ~_valid_calendar(np.nan_to_num(num[:, :6], nan=-1.0))

@@ -108,11 +108,29 @@ _NUMBER_BYTES[np.frombuffer(b"0123456789 .+-EeDd", np.uint8)] = True
 _DIGIT_BYTES = np.zeros(256, bool)
 _DIGIT_BYTES[48:58] = True
 
+#: 1: a byte that cannot be in a number (the field is bad); 2: Fortran D exponent; 0: fine.
+_SPECIAL = np.where(_NUMBER_BYTES, 0, 1).astype(np.uint8)
+_SPECIAL[[68, 100]] = 2
+_EXPONENT_LETTER = np.zeros(256, bool)
+_EXPONENT_LETTER[[69, 101, 68, 100]] = True
+_INT_BYTES = _DIGIT_BYTES.copy()
+_INT_BYTES[[32, 45]] = True
+_SIGN = np.zeros(256, bool)
+_SIGN[[43, 45]] = True
+
 #: A field format: ("F", decimals) Fortran Fw.d; ("E", decimals) Ew.d; ("I", 0) integer.
 FieldFormat = tuple[str, int]
 
 
-def _fixed_width_numbers(chars: np.ndarray, spans: Sequence[tuple[int, int]]) -> np.ndarray:
+def plain_text(text: bytes) -> bool:
+    """True when ``text`` is ASCII without ',' or '"': its fields can go to the CSV parser
+    unchecked (a fast C scan of the whole file)."""
+    return text.isascii() and b"," not in text and b'"' not in text
+
+
+def _fixed_width_numbers(
+    chars: np.ndarray, spans: Sequence[tuple[int, int]], plain: bool = False
+) -> np.ndarray:
     """Parse fixed-width numeric fields of every row at once.
 
     Parameters
@@ -120,6 +138,10 @@ def _fixed_width_numbers(chars: np.ndarray, spans: Sequence[tuple[int, int]]) ->
     chars : numpy.ndarray of uint8, shape (n, width)
     spans : list of (start, end)
         0-based, end-exclusive column ranges.
+    plain : bool
+        The text is known to be ASCII without ',' or '"' (:func:`plain_text`): the per-field
+        byte check is skipped (Fortran ``D`` exponents are then left to the caller's
+        fallback).
 
     Returns
     -------
@@ -132,14 +154,16 @@ def _fixed_width_numbers(chars: np.ndarray, spans: Sequence[tuple[int, int]]) ->
         return np.zeros((0, len(spans)))
     parts = []
     sep = np.full((n, 1), ord(","), np.uint8)
+    # one pass over the fields: bytes the CSV parser must not see (non-ASCII, ',', '"', ...)
+    # and Fortran D exponents it cannot read; only then is each field looked at
     for s, e in spans:
         field = chars[:, s:e]
-        clean = _NUMBER_BYTES[field].all(axis=1)
-        if not clean.all():  # blank it for the parser: NaN here, flagged by _bad_fields
+        flag = None if plain else _SPECIAL[field]
+        if flag is not None and flag.any():
+            unsafe = (flag == 1).any(axis=1)
             field = field.copy()
-            field[~clean] = 32
-        if ((field == 68) | (field == 100)).any():  # Fortran D exponent
-            field = np.where((field == 68) | (field == 100), np.uint8(69), field)
+            field[unsafe] = 32  # blank for the parser: NaN here, flagged by _bad_fields
+            field[flag == 2] = 69  # D/d exponent -> E
         parts.append(field)
         parts.append(sep)
     parts[-1] = np.full((n, 1), ord("\n"), np.uint8)
@@ -171,16 +195,15 @@ def _shape_bad(field: np.ndarray, fmt: FieldFormat) -> np.ndarray:
     kind, decimals = fmt
     w = field.shape[1]
     if kind == "I":
-        ok = (_DIGIT_BYTES[field] | (field == 32) | (field == 45)).all(axis=1)
-        return ~ok
+        return ~_INT_BYTES[field].all(axis=1)
     last_digit = _DIGIT_BYTES[field[:, -1]]
     if kind == "F":
         return ~((field[:, w - decimals - 1] == 46) & last_digit)
-    # E: ...d.ddddE+dd (exponent letter, sign and two digits at the end)
-    exp_letter = np.isin(field[:, w - 4], (69, 101, 68, 100))
-    sign = (field[:, w - 3] == 43) | (field[:, w - 3] == 45)
-    has_point = (field == 46).any(axis=1)
-    return ~(exp_letter & sign & _DIGIT_BYTES[field[:, w - 2]] & last_digit & has_point)
+    # E: ' d.ddddddddddddE+dd' - point after one digit, exponent letter, sign, two digits
+    point = field[:, w - decimals - 5] == 46
+    exp_letter = _EXPONENT_LETTER[field[:, w - 4]]
+    sign = _SIGN[field[:, w - 3]]
+    return ~(exp_letter & sign & _DIGIT_BYTES[field[:, w - 2]] & last_digit & point)
 
 
 def _bad_fields(
@@ -423,10 +446,10 @@ class _Part:
 
 
 def _parse_records(
-    chars: np.ndarray, line_no: np.ndarray, problems: _Problems, what: str
+    chars: np.ndarray, line_no: np.ndarray, problems: _Problems, what: str, plain: bool
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Parse P or V records; return (values (n, 8), ok mask, raw sv ids)."""
-    vals = _fixed_width_numbers(chars, _REC_SPANS)
+    vals = _fixed_width_numbers(chars, _REC_SPANS, plain)
     bad = _bad_fields(chars, _REC_SPANS, vals, _REC_FORMATS) | np.isnan(vals[:, :4]).any(axis=1)
     problems.report(
         line_no[bad],
@@ -448,6 +471,7 @@ def _sigma(base: float, exps: np.ndarray, unit: float) -> np.ndarray:
 def _parse_file(path: str | os.PathLike, strict: Strictness) -> _Part:
     name = os.fspath(path)
     text = read_bytes(path)
+    plain = plain_text(text)
     lines = text.replace(b"\r", b"").split(b"\n")
     if not lines or not lines[0].startswith(b"#"):
         raise FormatError("not an SP3 file: line 1 must start with '#a'..'#d'", name, 1)
@@ -473,7 +497,7 @@ def _parse_file(path: str | os.PathLike, strict: Strictness) -> _Part:
         m &= ~after_eof
 
     # epochs
-    ep_vals = _fixed_width_numbers(chars[is_epoch], _EPOCH_SPANS)
+    ep_vals = _fixed_width_numbers(chars[is_epoch], _EPOCH_SPANS, plain)
     ep_bad = np.isnan(ep_vals).any(axis=1)
     ep_bad |= _bad_fields(chars[is_epoch], _EPOCH_SPANS, ep_vals, _EPOCH_FORMATS)
     ep_bad |= ~_valid_calendar(ep_vals)
@@ -540,7 +564,7 @@ def _parse_file(path: str | os.PathLike, strict: Strictness) -> _Part:
 
     # positions and clocks
     p_chars = chars[is_p]
-    vals, ok, ids = _parse_records(p_chars, line_no[is_p], problems, "position")
+    vals, ok, ids = _parse_records(p_chars, line_no[is_p], problems, "position", plain)
     tix, six, keep = locate(is_p, ids, ok, "position")
     tix_p = tix
     v = vals[keep]
@@ -574,7 +598,7 @@ def _parse_file(path: str | os.PathLike, strict: Strictness) -> _Part:
 
     # velocities and clock rates
     if is_v.any():
-        vals, ok, ids = _parse_records(chars[is_v], line_no[is_v], problems, "velocity")
+        vals, ok, ids = _parse_records(chars[is_v], line_no[is_v], problems, "velocity", plain)
         tix, six, keep = locate(is_v, ids, ok, "velocity")
         v = vals[keep]
         vel = np.full((T, S, 3), np.nan)
