@@ -272,6 +272,22 @@ def _bad_names(chars: np.ndarray, width: int, types: np.ndarray) -> np.ndarray:
     return bad | (is_as & ~sv_ok)
 
 
+def _check_grid(times: np.ndarray, problems: _Problems) -> None:
+    """Clock epochs follow the file's sampling: an epoch off the grid is a damaged time."""
+    if times.size < 3:
+        return
+    t = times.astype(np.int64)
+    step = int(np.median(np.diff(t)))
+    if step <= 0:
+        return
+    off = np.flatnonzero((t - t[0]) % step != 0)
+    if off.size:
+        problems.notice(
+            f"{off.size} epoch(s) off the file's {step / 1e9:g} s sampling (first: "
+            f"{np.datetime64(int(t[off[0]]), 'ns')}): damaged epoch fields?"
+        )
+
+
 def _parse_file(path: str | os.PathLike, strict: Strictness) -> _ClockPart:
     name = os.fspath(path)
     text = read_bytes(path)
@@ -310,6 +326,7 @@ def _parse_file(path: str | os.PathLike, strict: Strictness) -> _ClockPart:
             f"{int(rec_no[good][back[0] + 1])}): epochs out of order or damaged"
         )
     times, tix_good = np.unique(times_all, return_inverse=True)
+    _check_grid(times, problems)
     tix = np.full(len(num), -1, np.int64)
     tix[good] = tix_good.ravel()
     nvals = np.nan_to_num(num[:, 6]).astype(np.int64)

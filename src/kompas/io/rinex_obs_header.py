@@ -137,8 +137,17 @@ _CODE3 = re.compile(r"[CLDSX][0-9][A-Z]?")
 _CODE2 = re.compile(r"[CPLDS][125678]")
 
 
+#: Frequency bands of each system's RINEX 3/4 codes (RINEX 3.05 / 4.01 section 5.1).
+_BANDS = {"G": "125", "R": "12346", "E": "15678", "C": "125678", "J": "1256", "I": "159", "S": "15"}
+
+
 def _check_codes(codes: list[str], pattern: re.Pattern, where: str, facts: dict) -> None:
-    bad = [c for c in codes if pattern.fullmatch(c) is None]
+    bands = _BANDS.get(where[-1], "0123456789") if where.startswith("system ") else None
+    bad = [
+        c
+        for c in codes
+        if pattern.fullmatch(c) is None or (bands is not None and c[0] != "X" and c[1] not in bands)
+    ]
     if bad:
         facts.setdefault("_type_count_mismatch", []).append(
             f"observation type(s) {', '.join(map(repr, bad))} of {where} are not RINEX codes "
