@@ -139,7 +139,9 @@ def parse_fixed(block: np.ndarray, decimals: int) -> tuple[np.ndarray, np.ndarra
     blank = np.all(block == SPACE, axis=1)
     minus = np.any(chars == 45, axis=1)
     bad = np.any(_BAD_NUMBER_CHAR[chars], axis=1)
-    ok = blank | ((block[:, point] == 46) & ~bad)
+    # every decimal present: a value cut short (blank decimals) is malformed
+    decimals_ok = np.all(_IS_DIGIT[block[:, point + 1 :]], axis=1)
+    ok = blank | ((block[:, point] == 46) & ~bad & decimals_ok)
     values = _digits_value(chars) / 10.0**decimals
     np.negative(values, out=values, where=minus)
     values[~ok | blank] = np.nan
@@ -150,6 +152,22 @@ _SP8 = np.frombuffer(b" " * 8, dtype=np.uint64)[0]
 _LOW6 = np.uint64(0x0000FFFFFFFFFFFF)  # bytes 8..13 of a 16-byte field (little endian)
 _SP6 = _SP8 & _LOW6
 _DIGIT_U8 = _DIGIT.astype(np.uint8)
+
+
+# bytes 11-13 of a 16-byte field are bytes 3-5 of its second little-endian 64-bit word
+_DEC_HIGH = np.uint64(0x0000F0F0F0000000)
+_DEC_30 = np.uint64(0x0000303030000000)
+_DEC_LOW = np.uint64(0x00000F0F0F000000)
+_DEC_SIX = np.uint64(0x0000060606000000)
+_DEC_CARRY = np.uint64(0x0000101010000000)
+
+
+def _decimals_are_digits(word: np.ndarray) -> np.ndarray:
+    """Bytes 11-13 (the F14.3 decimals) of each field are ASCII digits, 8 bytes at a time:
+    high nibble 3 and low nibble <= 9 (adding 6 to a nibble <= 9 does not carry)."""
+    high_ok = (word & _DEC_HIGH) == _DEC_30
+    low_ok = (((word & _DEC_LOW) + _DEC_SIX) & _DEC_CARRY) == 0
+    return high_ok & low_ok
 
 
 def _horner(digits: np.ndarray) -> np.ndarray:
@@ -183,6 +201,8 @@ def parse_obs_fields(cube: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarr
     if idx.size:
         fields = cube.reshape(n * f, 16)[idx]
         good = fields[:, 10] == 46
+        # all three decimals present: a value cut short (a blank decimal) is malformed
+        good &= _decimals_are_digits(fields.view(np.uint64)[:, 1])
         chars = fields[:, _F14_DIGITS]
         good &= ~np.any(_BAD_NUMBER_CHAR[chars], axis=1)
         digits = _DIGIT_U8[chars]

@@ -95,5 +95,7 @@ def summarize(ds: xr.Dataset) -> dict:
         "constellations": out_sys,
         "skipped_epochs": int(a.get("skipped_epochs", 0)),
         "truncated_epochs": int(a.get("truncated_epochs", 0)),
+        "duplicate_records": int(a.get("duplicate_records", 0)),
+        "count_mismatches": int(a.get("count_mismatches", 0)),
         "events": len(a.get("epoch_flags", [])),
     }
