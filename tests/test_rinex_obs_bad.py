@@ -78,11 +78,30 @@ def test_cut_inside_the_last_line(tmp_path, header, epoch):
     head = HEADER3 if header == "3" else HEADER2
     text = head + make(0, ["G01", "R02"]) + make(30, ["G01", "R02"])
     cut = text.rstrip("\n")[:-3]  # the last record line lost its end (and its newline)
-    with pytest.warns(KompasWarning, match="file ends inside"):
+    # the cut value is reported and NaN, never read as another number
+    with pytest.warns(KompasWarning, match="expected an F14.3 number"):
         ds = read_obs(write(tmp_path, cut))
-    assert ds.sizes["time"] == 1
+    assert ds.sizes["time"] == 2 and ds.attrs["bad_fields"] == 1
+    whole = read_obs(write(tmp_path, text, "whole.23o"))
+    n_values = [
+        sum(int(np.isfinite(d[v].values).sum()) for v in d.data_vars if d[v].dtype.kind == "f")
+        for d in (ds, whole)
+    ]
+    assert n_values[0] == n_values[1] - 1  # exactly the cut value is missing
     # the same file with its final newline is complete
     assert read_obs(write(tmp_path, text, "ok.23o"), strict="raise").sizes["time"] == 2
+
+
+@pytest.mark.parametrize("header, epoch", [("3", "epoch3"), ("2", "epoch2")])
+def test_last_line_without_newline_is_read(tmp_path, header, epoch):
+    make = epoch3 if epoch == "epoch3" else epoch2
+    head = HEADER3 if header == "3" else HEADER2
+    text = head + make(0, ["G01", "R02"]) + make(30, ["G01", "R02"])
+    whole = read_obs(write(tmp_path, text, "ok.23o"), strict="raise")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        ds = read_obs(write(tmp_path, text.rstrip("\n")), strict="raise")
+    assert ds.identical(whole.assign_attrs(source=ds.attrs["source"]))
 
 
 def test_malformed_epoch_line_raise_names_file_and_line(tmp_path):

@@ -17,6 +17,7 @@ __all__ = [
     "RinexError",
     "TimeError",
     "Strictness",
+    "StationNotFoundError",
     "LeapSecondTableExpiredWarning",
 ]
 
@@ -65,6 +66,33 @@ class FormatError(KompasError, ValueError):
 
 class RinexError(FormatError):
     """A RINEX file (observation, navigation, clock) does not follow the format."""
+
+
+class StationNotFoundError(KompasError, KeyError):
+    """A station asked for is not in a coordinate file (a ``KeyError`` too, for old callers).
+
+    Parameters
+    ----------
+    station : str
+        The code asked for.
+    path : str
+        The file searched.
+    available : list of str
+        Stations the file does hold (the message names the first few).
+    """
+
+    def __init__(self, station: str, path: str, available: list[str], point: str = "A") -> None:
+        self.station, self.path, self.available = station, path, list(available)
+        shown = ", ".join(self.available[:8])
+        more = f" and {len(self.available) - 8} more" if len(self.available) > 8 else ""
+        self.message = (
+            f"station {station!r} (point {point}) not in {path}; it holds "
+            f"{len(self.available)} station(s): {shown or 'none'}{more}"
+        )
+        super().__init__(self.message)
+
+    def __str__(self) -> str:  # KeyError would print the repr of the message
+        return self.message
 
 
 class Strictness(enum.Enum):

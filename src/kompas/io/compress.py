@@ -13,6 +13,7 @@ import gzip
 import io
 import os
 import zipfile
+import zlib
 from pathlib import Path
 
 from kompas.errors import FormatError
@@ -31,25 +32,103 @@ def is_hatanaka(data: bytes) -> bool:
     return data[60:80].startswith(b"CRINEX VERS") or _CRX_MARK in data[:200]
 
 
+_UTF8_BOM = b"\xef\xbb\xbf"
+#: What third-party decompressors raise on corrupt input (zlib.error is not an OSError).
+_CODEC_ERRORS = (
+    OSError,
+    EOFError,
+    ValueError,
+    RuntimeError,
+    zlib.error,
+    zipfile.BadZipFile,
+    NotImplementedError,
+    MemoryError,
+    KeyError,
+    IndexError,
+    TypeError,
+)
+
+
 def _unlzw(data: bytes, path: str) -> bytes:
     try:
         import ncompress  # type: ignore[import-not-found]
 
-        return ncompress.decompress(data)
+        decompress_lzw = ncompress.decompress
     except ImportError:  # pragma: no cover - depends on what hatanaka pulled in
-        pass
-    try:
-        import unlzw3  # type: ignore[import-not-found]
+        try:
+            import unlzw3  # type: ignore[import-not-found]
 
-        return unlzw3.unlzw(data)
-    except ImportError as exc:  # pragma: no cover
+            decompress_lzw = unlzw3.unlzw
+        except ImportError as exc:  # pragma: no cover
+            raise FormatError(
+                "Unix-compressed (.Z) file; install 'ncompress' or 'unlzw3' to read it", path
+            ) from exc
+    try:
+        return decompress_lzw(data)
+    except _CODEC_ERRORS as exc:
         raise FormatError(
-            "Unix-compressed (.Z) file; install 'ncompress' or 'unlzw3' to read it", path
+            f"corrupt or truncated Unix-compress (.Z, LZW) stream: {exc}", path
         ) from exc
+
+
+def _gunzip(data: bytes, path: str) -> bytes:
+    try:
+        return gzip.decompress(data)
+    except _CODEC_ERRORS as exc:
+        raise FormatError(f"corrupt or truncated gzip stream: {exc}", path) from exc
+
+
+def _bunzip(data: bytes, path: str) -> bytes:
+    try:
+        return bz2.decompress(data)
+    except _CODEC_ERRORS as exc:
+        raise FormatError(f"corrupt or truncated bzip2 stream: {exc}", path) from exc
+
+
+def _unzip(data: bytes, path: str) -> bytes:
+    """The first file of a zip archive (the container and member are named in errors)."""
+    member = None
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as zf:
+            members = [m for m in zf.infolist() if not m.is_dir()]
+            if not members:
+                raise FormatError("zip archive holds no file", path)
+            member = members[0].filename
+            return zf.read(members[0])
+    except FormatError:
+        raise
+    except _CODEC_ERRORS as exc:
+        where = "zip archive" if member is None else f"zip member {member!r}"
+        raise FormatError(f"corrupt {where}: {exc}", path) from exc
+
+
+def _expand_hatanaka(data: bytes, path: str) -> bytes:
+    import hatanaka
+
+    if not data.endswith(b"\n"):  # a final line without newline is still a line
+        data = data + b"\n"
+    if not data.isascii():
+        # differences propagate: a damaged byte changes every later value of its column
+        first = next(i for i, b in enumerate(data) if b > 127)
+        line = data.count(b"\n", 0, first) + 1
+        raise FormatError(
+            "Compact RINEX (Hatanaka) text holds a non-ASCII byte: the file is damaged",
+            path,
+            line,
+        )
+    try:
+        out = hatanaka.crx2rnx(data)
+    except Exception as exc:  # noqa: BLE001 - hatanaka raises ValueError/RuntimeError/...
+        raise FormatError(f"cannot expand Compact RINEX (Hatanaka): {exc}", path) from exc
+    if isinstance(out, str):
+        out = out.encode("ascii", "replace")
+    return out
 
 
 def decompress(data: bytes, path: str | os.PathLike = "<bytes>") -> bytes:
     """Undo every layer of compression found in ``data`` (by magic bytes).
+
+    A UTF-8 byte-order mark in front of the text is dropped.
 
     Parameters
     ----------
@@ -62,41 +141,24 @@ def decompress(data: bytes, path: str | os.PathLike = "<bytes>") -> bytes:
     -------
     bytes
         Plain RINEX/SP3/... text (Hatanaka already expanded).
+
+    Raises
+    ------
+    FormatError
+        A compression layer is corrupt or truncated (the message names the container,
+        and for zip the member); a Compact RINEX text cannot be expanded.
     """
     name = os.fspath(path)
+    layers = {_GZIP_MAGIC: _gunzip, _LZW_MAGIC: _unlzw, _BZ2_MAGIC: _bunzip, _ZIP_MAGIC: _unzip}
     for _ in range(4):  # at most a few nested layers (e.g. zip of gz)
-        if data.startswith(_GZIP_MAGIC):
-            try:
-                data = gzip.decompress(data)
-            except (OSError, EOFError) as exc:
-                raise FormatError(f"corrupt gzip stream ({exc})", name) from exc
-        elif data.startswith(_LZW_MAGIC):
-            data = _unlzw(data, name)
-        elif data.startswith(_BZ2_MAGIC):
-            try:
-                data = bz2.decompress(data)
-            except (OSError, ValueError) as exc:
-                raise FormatError(f"corrupt bzip2 stream ({exc})", name) from exc
-        elif data.startswith(_ZIP_MAGIC):
-            try:
-                with zipfile.ZipFile(io.BytesIO(data)) as zf:
-                    members = [m for m in zf.infolist() if not m.is_dir()]
-                    if not members:
-                        raise FormatError("zip archive holds no file", name)
-                    data = zf.read(members[0])
-            except zipfile.BadZipFile as exc:
-                raise FormatError(f"corrupt zip archive ({exc})", name) from exc
-        else:
+        unpack = next((f for magic, f in layers.items() if data.startswith(magic)), None)
+        if unpack is None:
             break
+        data = unpack(data, name)
+    if data.startswith(_UTF8_BOM):
+        data = data[len(_UTF8_BOM) :]
     if is_hatanaka(data):
-        import hatanaka
-
-        try:
-            data = hatanaka.crx2rnx(data)
-        except Exception as exc:  # hatanaka raises plain ValueError/RuntimeError
-            raise FormatError(f"cannot expand Compact RINEX ({exc})", name) from exc
-        if isinstance(data, str):
-            data = data.encode("ascii", "replace")
+        data = _expand_hatanaka(data, name)
     return data
 
 
@@ -107,6 +169,8 @@ def read_bytes(path: str | os.PathLike) -> bytes:
     ------
     FileNotFoundError
         When the file does not exist.
+    IsADirectoryError
+        When the path is a directory.
     FormatError
         When a compression layer is corrupt.
     """

@@ -139,7 +139,9 @@ def parse_fixed(block: np.ndarray, decimals: int) -> tuple[np.ndarray, np.ndarra
     blank = np.all(block == SPACE, axis=1)
     minus = np.any(chars == 45, axis=1)
     bad = np.any(_BAD_NUMBER_CHAR[chars], axis=1)
-    ok = blank | ((block[:, point] == 46) & ~bad)
+    # every decimal present: a value cut short (blank decimals) is malformed
+    decimals_ok = np.all(_IS_DIGIT[block[:, point + 1 :]], axis=1)
+    ok = blank | ((block[:, point] == 46) & ~bad & decimals_ok)
     values = _digits_value(chars) / 10.0**decimals
     np.negative(values, out=values, where=minus)
     values[~ok | blank] = np.nan
@@ -183,6 +185,8 @@ def parse_obs_fields(cube: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarr
     if idx.size:
         fields = cube.reshape(n * f, 16)[idx]
         good = fields[:, 10] == 46
+        # all three decimals present: a value cut short (a blank decimal) is malformed
+        good &= _IS_DIGIT[fields[:, 11]] & _IS_DIGIT[fields[:, 12]] & _IS_DIGIT[fields[:, 13]]
         chars = fields[:, _F14_DIGITS]
         good &= ~np.any(_BAD_NUMBER_CHAR[chars], axis=1)
         digits = _DIGIT_U8[chars]

@@ -25,15 +25,14 @@ records are counted in ``attrs["n_other_records"]`` and not stored.
 
 from __future__ import annotations
 
-import io
 import itertools
 import os
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
-import pandas as pd
 import xarray as xr
 
 from kompas.errors import KompasError, RinexError, Strictness
@@ -45,11 +44,14 @@ from kompas.io.sp3 import (
     _char_matrix,
     _fixed_width_numbers,
     _Problems,
+    _valid_calendar,
 )
 
 __all__ = ["read_rinex_clock"]
 
 _RECORD_TYPES = (b"AS", b"AR", b"CR", b"DR", b"MS")
+_EPOCH_FORMATS = [("I", 0)] * 5 + [("F", 6)]
+_VALUE_FORMATS = [("I", 0), ("E", 12), ("E", 12)]
 
 
 @dataclass
@@ -64,49 +66,38 @@ class _ClockPart:
     rcv: dict[str, tuple[np.ndarray, np.ndarray]]
     n_other: int
     n_skipped: int
+    notices: list[str]
 
 
-def _split_numbers(rows: np.ndarray, ncols: int) -> tuple[np.ndarray, np.ndarray]:
-    """Split blank-separated numbers of each row of a uint8 char matrix.
+#: One number of a blank-separated clock record: integers (epoch, count) or E-format values
+#: with their full exponent (a value cut short does not match and makes the record bad).
+_TOKEN = re.compile(rb"[+-]?\d+|[+-]?\d*\.\d+(?:[EeDd][+-]\d{2,3})?")
+_VALUE_TOKEN = re.compile(rb"[+-]?\d*\.\d+[EeDd][+-]\d{2,3}")
 
-    Returns (values (n, ncols) float64 with NaN for missing/unparseable fields, mask of rows
-    holding more than ``ncols`` fields).
+
+def _split_numbers(rows: np.ndarray, ncols: int, n_lead: int = 0) -> tuple[np.ndarray, np.ndarray]:
+    """Split blank-separated numbers of each row of a uint8 char matrix (slow, exact path).
+
+    The first ``n_lead`` tokens may be integers or fixed-point numbers (epoch fields and the
+    value count); the others must be complete E-format values.  Returns (values (n, ncols)
+    float64 with NaN for missing fields, mask of rows that are malformed: more than
+    ``ncols`` fields or a token that is not a number of its kind).
     """
     n = rows.shape[0]
-    if n == 0:
-        return np.zeros((0, ncols)), np.zeros(0, bool)
-    buf = np.hstack([rows, np.full((n, 1), ord("\n"), np.uint8)]).tobytes()
-    spare = 4
-    try:
-        df = pd.read_csv(
-            io.BytesIO(buf),
-            sep=r"\s+",
-            header=None,
-            names=list(range(ncols + spare)),
-            engine="c",
-            skip_blank_lines=False,
-        )
-    except pd.errors.ParserError:  # a row with far too many fields: slow, exact path
-        split = [r.split() for r in buf.decode("ascii", "replace").split("\n")[:n]]
-        long_ = np.array([len(r) > ncols for r in split])
-        vals = np.full((n, ncols), np.nan)
-        for i, r in enumerate(split):
-            for j, tok in enumerate(r[:ncols]):
-                try:
-                    vals[i, j] = float(tok)
-                except ValueError:
-                    pass
-        return vals, long_
-    vals = np.column_stack(
-        [
-            df[j].to_numpy(np.float64)
-            if df[j].dtype.kind in "fiu"
-            else pd.to_numeric(df[j], errors="coerce").to_numpy(np.float64)
-            for j in range(ncols)
-        ]
-    )
-    long_ = df[list(range(ncols, ncols + spare))].notna().any(axis=1).to_numpy()
-    return vals, long_
+    vals = np.full((n, ncols), np.nan)
+    bad = np.zeros(n, bool)
+    for i in range(n):
+        tokens = rows[i].tobytes().split()
+        if len(tokens) > ncols:
+            bad[i] = True
+            continue
+        for j, tok in enumerate(tokens):
+            pattern = _TOKEN if j < n_lead else _VALUE_TOKEN
+            if pattern.fullmatch(tok) is None:
+                bad[i] = True
+                break
+            vals[i, j] = float(tok.replace(b"D", b"E").replace(b"d", b"e"))
+    return vals, bad
 
 
 def _parse_records(
@@ -128,20 +119,20 @@ def _parse_records(
     ep_spans += [(w + 18, w + 20), (w + 21, w + 30)]
     first_rows = chars[new]
     ep = _fixed_width_numbers(first_rows, ep_spans)
-    ep[_bad_fields(first_rows, ep_spans, ep)] = np.nan
+    ep[_bad_fields(first_rows, ep_spans, ep, _EPOCH_FORMATS)] = np.nan
     ep[(np.mod(ep[:, :5], 1) != 0).any(axis=1)] = np.nan
     val_spans = [(w + 30, w + 33), (w + 36, w + 55), (w + 56, w + 75)]
     fl = _fixed_width_numbers(chars, val_spans)
     num = np.column_stack([ep[group], fl])
     n_given = np.nan_to_num(num[:, 6])
     misfit = np.isnan(num[:, :8]).any(axis=1) | (np.isnan(num[:, 8]) & (n_given >= 2))
-    misfit |= _bad_fields(chars, val_spans, fl)
+    misfit |= _bad_fields(chars, val_spans, fl, _VALUE_FORMATS)
     misfit |= (chars[:, w + 75 :] != 32).any(axis=1)
     too_long = np.zeros(len(num), bool)
     if misfit.any():
         idx = np.flatnonzero(misfit)
         rest = _char_matrix([lines[i][3 + w :] for i in idx], 100)
-        num[idx], too_long[idx] = _split_numbers(rest, 9)
+        num[idx], too_long[idx] = _split_numbers(rest, 9, n_lead=7)
     return num, too_long
 
 
@@ -158,19 +149,57 @@ def _name_width(first_record: bytes) -> int:
     return max(year_at - 4, 4)
 
 
+#: RINEX clock versions read (the 3.04 header has another layout, see :func:`_version_line`).
+SUPPORTED_VERSIONS = (2.0, 3.0, 3.01, 3.02, 3.04)
+_SUPPORTED_TEXT = "2.00, 3.00, 3.01, 3.02, 3.04"
+
+
+def _version_line(first: str, path: str) -> tuple[float, int]:
+    """Version and header-label column of the ``RINEX VERSION / TYPE`` line.
+
+    Versions 2.00-3.02: ``F9.2,11X,A1,19X,A1,19X`` + label in columns 61-80 (file type in
+    column 21).  Version 3.04 (RINEX clock 3.04, 2017, Table A1) widens the header to 85
+    columns: ``F4.2,17X,A1,20X,A1,22X`` + label in columns 66-85 (file type in column 22,
+    satellite system in column 43).  Both layouts are recognised by where the label sits.
+    """
+    at = first.find("RINEX VERSION / TYPE")
+    if at < 0:
+        raise RinexError(
+            "not a RINEX clock file: no 'RINEX VERSION / TYPE' label on line 1", path, 1
+        )
+    text = first[: min(at, 9)].strip()
+    try:
+        version = float(text)
+    except ValueError:
+        raise RinexError(
+            f"not a RINEX clock file: version {text!r} (columns 1-9) is not a number", path, 1
+        ) from None
+    if round(version, 2) not in SUPPORTED_VERSIONS:
+        raise RinexError(
+            f"unsupported RINEX clock version {version:.2f} (supported: {_SUPPORTED_TEXT})",
+            path,
+            1,
+        )
+    wide = at >= 65 or version >= 3.04
+    type_columns = (21, 20) if wide else (20,)  # 3.04: column 22; older writers: 21
+    if not any(first[c : c + 1] == "C" for c in type_columns):
+        col = "22" if wide else "21"
+        raise RinexError(
+            f"not a RINEX clock file: file type (column {col}) must be 'C', found "
+            f"{first[type_columns[0] : type_columns[0] + 1]!r}",
+            path,
+            1,
+        )
+    return version, (65 if wide else 60)
+
+
 def _header(lines: list[bytes], path: str) -> tuple[float, str, str, list[str], int]:
     """Return (version, time system, analysis centre, comments, index of the first data line)."""
-    first = lines[0].decode("ascii", "replace") if lines else ""
-    try:
-        version = float(first[:9])
-    except ValueError:
-        raise RinexError("not a RINEX clock file: no version in columns 1-9", path, 1) from None
-    if "RINEX VERSION" not in first or first[20:21] != "C":
-        raise RinexError("not a RINEX clock file: file type (column 21) must be 'C'", path, 1)
-    lab = 65 if version >= 3.04 else 60
+    first = lines[0].decode("latin-1").rstrip("\r\n") if lines else ""
+    version, lab = _version_line(first, path)
     time_system, center, comments = "GPS", "", []
     for i, raw in enumerate(lines):
-        line = raw.decode("ascii", "replace").rstrip("\r\n")
+        line = raw.decode("latin-1").rstrip("\r\n")
         label = line[lab:].strip() if len(line) > lab else line[60:].strip()
         if "END OF HEADER" in line[55:]:
             return version, time_system, center, comments, i + 1
@@ -186,19 +215,61 @@ def _header(lines: list[bytes], path: str) -> tuple[float, str, str, list[str], 
 
 
 def _grid(
-    names: np.ndarray, tix: np.ndarray, values: dict[str, np.ndarray], n_times: int
+    names: np.ndarray,
+    tix: np.ndarray,
+    values: dict[str, np.ndarray],
+    n_times: int,
+    lines: np.ndarray,
+    problems: _Problems,
 ) -> dict[str, tuple[np.ndarray, np.ndarray]]:
-    """Scatter per-record values onto (time, name) grids; duplicates: first record wins."""
+    """Scatter per-record values onto (time, name) grids.
+
+    Duplicates (same epoch and clock name): the first record is kept; identical copies are
+    merged silently, copies with other values are reported (line of the first such copy).
+    """
     uniq, inv = np.unique(names, return_inverse=True)
     inv = inv.ravel()
     flat = tix * max(len(uniq), 1) + inv
-    _, first = np.unique(flat, return_index=True)
+    _, first, back = np.unique(flat, return_index=True, return_inverse=True)
+    twin = first[back.ravel()]
+    dup = twin != np.arange(len(flat))
+    if dup.any():
+        differ = np.zeros(len(flat), bool)
+        for v in values.values():
+            a, b = v[dup], v[twin[dup]]
+            differ[np.flatnonzero(dup)] |= ~((a == b) | (np.isnan(a) & np.isnan(b)))
+        problems.report(
+            lines[differ],
+            "duplicate clock record for the same epoch and name with different values "
+            "(the first is kept)",
+        )
     out = {}
     for k, v in values.items():
         arr = np.full((n_times, len(uniq)), np.nan)
         arr[tix[first], inv[first]] = v[first]
         out[k] = (np.char.decode(uniq, "ascii"), arr)
     return out
+
+
+_PRINTABLE = np.zeros(256, bool)
+_PRINTABLE[32:127] = True
+_SV_LETTERS = np.frombuffer(b"GRECJIS", np.uint8)
+
+
+def _bad_names(chars: np.ndarray, width: int, types: np.ndarray) -> np.ndarray:
+    """Records whose name field is not printable ASCII, or (``AS``) not a satellite id."""
+    field = chars[:, 3 : 3 + width]
+    bad = ~_PRINTABLE[field].all(axis=1) | (field == 32).all(axis=1)
+    is_as = types == b"AS"
+    sv_ok = (
+        np.isin(field[:, 0], _SV_LETTERS)
+        & (field[:, 1] >= 48)
+        & (field[:, 1] <= 57)
+        & (field[:, 2] >= 48)
+        & (field[:, 2] <= 57)
+        & (field[:, 3:] == 32).all(axis=1)
+    )
+    return bad | (is_as & ~sv_ok)
 
 
 def _parse_file(path: str | os.PathLike, strict: Strictness) -> _ClockPart:
@@ -220,10 +291,22 @@ def _parse_file(path: str | os.PathLike, strict: Strictness) -> _ClockPart:
     names = np.char.strip(chars[:, 3 : 3 + width].copy().view(f"S{width}").ravel())
     num, too_long = _parse_records(chars, width, rec_lines)
     rec_no = line_no[is_rec]
-    bad = np.isnan(num[:, :8]).any(axis=1) | too_long | (np.char.str_len(names) == 0)
-    problems.report(rec_no[bad], "malformed clock data record (type, name, epoch, n, value)")
+    bad = np.isnan(num[:, :8]).any(axis=1) | too_long | _bad_names(chars, width, types)
+    bad |= ~_valid_calendar(np.nan_to_num(num[:, :6], nan=-1.0))
+    bad |= (num[:, 6] < 1) | (num[:, 6] > 6)
+    problems.report(
+        rec_no[bad],
+        "malformed clock data record (expected type, name, epoch 'yyyy mm dd hh mm ss.ssssss', "
+        "number of values 1-6, values in E19.12)",
+    )
     good = ~bad
     times_all = _calendar_to_datetime64(num[good, :6])
+    back = np.flatnonzero(np.diff(times_all.astype(np.int64)) < 0)
+    if back.size:  # records are written epoch by epoch: a step back is a damaged epoch
+        problems.notice(
+            f"{back.size} record(s) earlier than the record before them (first at line "
+            f"{int(rec_no[good][back[0] + 1])}): epochs out of order or damaged"
+        )
     times, tix_good = np.unique(times_all, return_inverse=True)
     tix = np.full(len(num), -1, np.int64)
     tix[good] = tix_good.ravel()
@@ -245,6 +328,15 @@ def _parse_file(path: str | os.PathLike, strict: Strictness) -> _ClockPart:
         ok = ~orphan
         v3[cont_owner[ok]] = a[ok]
         v4[cont_owner[ok]] = np.where(nvals[cont_owner[ok]] >= 4, b[ok], np.nan)
+    has_cont = np.zeros(len(num), bool)
+    if is_cont.any():
+        has_cont[cont_owner[ok]] = True
+    lost = good & (nvals > 2) & ~has_cont
+    if lost.any():
+        problems.notice(
+            f"{int(lost.sum())} record(s) announce more than 2 values but have no "
+            f"continuation line (first at line {int(rec_no[lost][0])}); values 3-6 are NaN"
+        )
 
     sat = rcv = {}
     as_m = good & (types == b"AS")
@@ -253,11 +345,11 @@ def _parse_file(path: str | os.PathLike, strict: Strictness) -> _ClockPart:
         if np.isfinite(v3[as_m]).any():
             vals["clock_rate_sps"] = v3[as_m]
             vals["clock_rate_sigma_sps"] = v4[as_m]
-        sat = _grid(names[as_m], tix[as_m], vals, len(times))
+        sat = _grid(names[as_m], tix[as_m], vals, len(times), rec_no[as_m], problems)
     ar_m = good & (types == b"AR")
     if ar_m.any():
         vals = {"receiver_clock_s": v1[ar_m], "receiver_clock_sigma_s": v2[ar_m]}
-        rcv = _grid(names[ar_m], tix[ar_m], vals, len(times))
+        rcv = _grid(names[ar_m], tix[ar_m], vals, len(times), rec_no[ar_m], problems)
     n_other = int((good & ~as_m & ~ar_m).sum())
     problems.finish()
     return _ClockPart(
@@ -271,6 +363,7 @@ def _parse_file(path: str | os.PathLike, strict: Strictness) -> _ClockPart:
         rcv,
         n_other,
         problems.count,
+        problems.notices,
     )
 
 
@@ -296,7 +389,7 @@ def read_rinex_clock(
     paths: str | os.PathLike | Iterable[str | os.PathLike],
     strict: Strictness | str | bool = "warn",
 ) -> xr.Dataset:
-    """Read one or several RINEX clock files (2.00-3.04, any compression).
+    """Read one or several RINEX clock files (2.00, 3.00-3.02, 3.04; any compression).
 
     Parameters
     ----------
@@ -354,6 +447,7 @@ def read_rinex_clock(
         source=";".join(Path(p.path).name for p in parts),
         n_other_records=int(sum(p.n_other for p in parts)),
         n_skipped_records=int(sum(p.n_skipped for p in parts)),
+        notices="\n".join(f"{p.path}: {m}" for p in parts for m in p.notices),
     )
     ds["time"].attrs["time_scale"] = ts
     return ds

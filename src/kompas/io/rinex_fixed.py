@@ -19,6 +19,9 @@ _SPACE = 32
 SENTINEL_MIN = 0.9999e9
 SENTINEL_MAX = 1.0e9
 _NAN = np.frombuffer(b"nan", dtype=np.uint8)
+#: Bytes a numeric field may hold (digits, blank, point, signs, Fortran exponent letters).
+_NUMBER_BYTES = np.zeros(256, dtype=bool)
+_NUMBER_BYTES[np.frombuffer(b"0123456789 .+-EeDd", dtype=np.uint8)] = True
 
 
 def line_matrix(body: bytes) -> np.ndarray:
@@ -44,8 +47,13 @@ def _fallback(fields: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         if not s:
             vals[i] = np.nan
             continue
+        if s == b"nan":  # a blank field (marked by parse_fields)
+            vals[i] = np.nan
+            continue
         try:
             vals[i] = float(s.replace(b"D", b"E").replace(b"d", b"e"))
+            if not np.isfinite(vals[i]) or not _NUMBER_BYTES[np.frombuffer(s, np.uint8)].all():
+                raise ValueError(s)
         except ValueError:
             vals[i] = np.nan
             bad[i] = True
@@ -121,7 +129,12 @@ def parse_fields(fields: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     if a.size == 0:
         return np.empty((n, k)), np.zeros(n, dtype=bool)
     blank = (a == _SPACE).all(axis=1)
-    a[blank, :3] = _NAN
+    # only digits, blanks, '.', signs and exponent letters: 'inf', 'nan', ',' ... are bad
+    weird = ~_NUMBER_BYTES[a].all(axis=1)
+    # values are right-aligned in their slot: text ending in a blank was cut short
+    weird |= ~blank & (a[:, -1] == _SPACE)
+    a[blank | weird] = _SPACE
+    a[blank | weird, :3] = _NAN
     a[(a == 68) | (a == 100)] = 69  # Fortran D/d exponent -> E
     if w == 19:
         vals, fast = _fast_standard(a)
@@ -132,9 +145,12 @@ def parse_fields(fields: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     if rest.size:
         other = _general(a[rest])
         if other is None:
-            other, badf = _fallback(fields.reshape(n * k, w)[rest][:, None, :])
+            other, badf = _fallback(a[rest][:, None, :])
             bad[np.unique(rest[badf] // k)] = True
         vals[rest] = other
+    if weird.any():
+        bad[np.unique(np.flatnonzero(weird) // k)] = True
+        vals[weird] = np.nan
     vals = vals.reshape(n, k)
     mag = np.abs(vals)
     vals[(mag >= SENTINEL_MIN) & (mag <= SENTINEL_MAX)] = np.nan

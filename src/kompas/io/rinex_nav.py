@@ -175,16 +175,23 @@ def _epoch_ns(epoch: np.ndarray, scale: TimeScale) -> np.ndarray:
     return Time.from_calendar(y, mo, d, h, mi, 0, nanosecond=ns, scale=scale).ns
 
 
-def _sv_ids(ctx: _Context, rows: np.ndarray, system: str, col: int = 0) -> np.ndarray:
-    """Satellite ids of the records' first lines (``"G01"``), from 'G01'/'G 1'/' 1'."""
+def _sv_ids(
+    ctx: _Context, rows: np.ndarray, system: str, col: int = 0
+) -> tuple[np.ndarray, np.ndarray]:
+    """Satellite ids of the records' first lines (``"G01"``), from 'G01'/'G 1'/' 1', and
+    whether the number field holds a number 1-99 (digits, leading blank allowed)."""
     M = ctx.M
     if ctx.rinex2:
         prn = M[rows, 0:2]
     else:
         prn = M[rows, col + 1 : col + 3]
+    digit = (prn >= 48) & (prn <= 57)
+    ok = digit[:, 1] & (digit[:, 0] | (prn[:, 0] == 32))
     prn = np.where(prn == 32, 48, prn)
     num = (prn[:, 0].astype(np.int64) - 48) * 10 + (prn[:, 1].astype(np.int64) - 48)
-    return np.char.add(system, np.char.zfill(num.astype(str), 2))
+    ok &= num >= 1
+    num = np.where(ok, num, 0)
+    return np.char.add(system, np.char.zfill(num.astype(str), 2)), ok
 
 
 # ------------------------------------------------------------------------ ephemeris tables
@@ -260,7 +267,15 @@ def _eph_block(
         _glonass_columns(cols, message, toc, ctx.rinex2)
     else:  # SBAS: transmission time in seconds of the GPS week
         cols["ttm_ns"] = nearest_of_period(toc, TimeScale.GPST, cols.pop("ttm_s"))
-    base = {"sv": _sv_ids(ctx, rows, system), "toc_ns": toc}
+    svs, ok_sv = _sv_ids(ctx, rows, system)
+    for r in rows[~ok_sv]:
+        ctx.problem("broken", f"{system} {message} record: satellite number is not 1-99", r)
+    if not ok_sv.all():
+        cols = {k: v[ok_sv] for k, v in cols.items()}
+        rows, svs, toc = rows[ok_sv], svs[ok_sv], toc[ok_sv]
+        if rows.size == 0:
+            return
+    base = {"sv": svs, "toc_ns": toc}
     if not ctx.rinex2 and ctx.data.header["version"] >= 4:
         masks = {message: np.ones(rows.size, dtype=bool)}
     else:
@@ -407,16 +422,20 @@ def _read_body(ctx: _Context, version: float, system: str) -> None:
     if version < 3:
         groups = {system: np.ones(starts.size, dtype=bool)}
     else:
-        first = M[starts, 0].tobytes().decode("latin-1")
-        letters = np.frombuffer(first.encode("latin-1"), dtype="S1").astype(str)
-        groups = {ch: letters == ch for ch in np.unique(letters)}
+        codes = M[starts, 0]
+        groups = {chr(int(c)): codes == c for c in np.unique(codes)}
     for ch, sel in groups.items():
         if ch in RINEX3_DEFAULT_MESSAGE:
             # Galileo / BDS are read with one layout and split by content in _eph_block
             _eph_block(ctx, ch, RINEX3_DEFAULT_MESSAGE[ch], starts[sel], counts[sel])
         else:
             for r in starts[sel]:
-                ctx.problem("unknown_record", f"unknown satellite system {ch!r}", int(r))
+                ctx.problem(
+                    "unknown_record",
+                    f"unknown satellite system {ch!r} in column 1 (expected one of "
+                    f"{', '.join(RINEX3_DEFAULT_MESSAGE)})",
+                    int(r),
+                )
 
 
 def _header_tables(data: _FileData, ref_ns: int) -> None:
@@ -438,6 +457,8 @@ def _header_tables(data: _FileData, ref_ns: int) -> None:
         if "ref_date" in e:
             y, m, d = e["ref_date"]
             t = int(Time.from_calendar(y, m, d, scale="UTC").ns)
+        elif not (np.isfinite(e["ref_week"]) and np.isfinite(e["ref_sow_s"])):
+            t = NAT_NS
         elif not e["ref_week"] and not e["ref_sow_s"]:
             t = NAT_NS
         else:

@@ -6,7 +6,13 @@ import numpy as np
 
 from kompas.errors import RinexError
 
-__all__ = ["split_header", "parse_header", "RINEX2_TYPE_SYSTEM"]
+__all__ = [
+    "split_header",
+    "parse_header",
+    "check_version",
+    "RINEX2_TYPE_SYSTEM",
+    "SUPPORTED_VERSIONS",
+]
 
 #: RINEX 2 file-type character (column 21) → system letter.
 RINEX2_TYPE_SYSTEM = {"N": "G", "G": "R", "H": "S", "E": "E", "L": "E"}
@@ -15,6 +21,7 @@ _NOT_NAV = {
     "M": "a meteorological file",
     "C": "a clock file",
 }
+_NUMBER_CHARS = set("0123456789 .+-EeDd")
 _KLOB_PREFIX = {"GPS": "G", "QZS": "J", "BDS": "C", "IRN": "I"}
 
 
@@ -22,7 +29,30 @@ def _num(text: str) -> float:
     s = text.strip()
     if not s:
         return np.nan
+    if not set(s) <= _NUMBER_CHARS:  # 'inf', 'nan', '1_0' are not RINEX numbers
+        raise ValueError(s)
     return float(s.replace("D", "E").replace("d", "e"))
+
+
+#: Navigation versions read: major -> highest minor (2.00-2.12, 3.00-3.05, 4.00-4.02).
+SUPPORTED_VERSIONS = {2: 12, 3: 5, 4: 2}
+_SUPPORTED_TEXT = "2.00-2.12, 3.00-3.05, 4.00-4.02"
+
+
+def check_version(version: float, text: str, path: str) -> None:
+    """Refuse a version kompas does not read, naming the supported ones."""
+    ok = bool(np.isfinite(version)) and version > 0
+    if ok:
+        major = int(version)
+        minor = round((version - major) * 100)
+        ok = major in SUPPORTED_VERSIONS and minor <= SUPPORTED_VERSIONS[major]
+    if not ok:
+        raise RinexError(
+            f"unsupported RINEX navigation version {text.strip()!r} (columns 1-9 of line 1; "
+            f"supported: {_SUPPORTED_TEXT})",
+            path,
+            1,
+        )
 
 
 def split_header(text: bytes, path: str) -> tuple[list[str], bytes, int]:
@@ -74,6 +104,7 @@ def parse_header(lines: list[str], path: str) -> dict:
         version = float(first[0:9])
     except ValueError:
         raise RinexError(f"RINEX version {first[0:9]!r} is not a number", path, 1) from None
+    check_version(version, first[0:9], path)
     out: dict = {
         "path": path,
         "version": version,

@@ -40,16 +40,17 @@ attrs hold the values in force at the end of the file, and the event keeps the r
 
 from __future__ import annotations
 
+import dataclasses
 import os
 from collections.abc import Iterable, Sequence
 
 import numpy as np
 import xarray as xr
 
-from kompas.errors import RinexError, Strictness
+from kompas.errors import RinexError, Strictness, TimeError
 from kompas.io.compress import read_bytes
 from kompas.io.numparse import line_table, pad_buffer
-from kompas.io.rinex_obs_core import Body, ReadContext, fill_observations
+from kompas.io.rinex_obs_core import Body, ReadContext, civil_to_ns, fill_observations
 from kompas.io.rinex_obs_header import check_first_line, parse_header
 from kompas.io.rinex_obs_summary import summarize
 from kompas.io.rinex_obs_v2 import parse_body_v2
@@ -57,7 +58,15 @@ from kompas.io.rinex_obs_v3 import parse_body_v3
 
 __all__ = ["read_obs", "summarize"]
 
-_COUNTERS = ("skipped_epochs", "skipped_records", "skipped_lines", "bad_fields", "truncated_epochs")
+_COUNTERS = (
+    "skipped_epochs",
+    "skipped_records",
+    "skipped_lines",
+    "bad_fields",
+    "truncated_epochs",
+    "duplicate_records",
+    "count_mismatches",
+)
 _PAD = 256
 _UNITS = {"C": "m", "L": "cycles", "D": "Hz"}
 
@@ -65,7 +74,12 @@ _UNITS = {"C": "m", "L": "cycles", "D": "Hz"}
 def _to_ns(value) -> int | None:
     if value is None:
         return None
-    return int(np.datetime64(value, "ns").astype(np.int64))
+    try:
+        return int(np.datetime64(value, "ns").astype(np.int64))
+    except (ValueError, TypeError, OverflowError):
+        raise TimeError(
+            f"start/end must be a datetime64 or an ISO time like '2023-01-01T01:00', got {value!r}"
+        ) from None
 
 
 def _system_set(systems: str | Iterable[str] | None) -> set[str] | None:
@@ -108,12 +122,82 @@ def _assemble(body: Body, arrays: dict, times: np.ndarray, svs: list[str], facts
     if body.clock_s.size and np.isfinite(body.clock_s).any():
         clock = np.full(times.size, np.nan)
         uniq, inv = np.unique(body.epoch_ns, return_inverse=True)
-        clock[inv] = body.clock_s
+        clock[inv[::-1]] = body.clock_s[::-1]  # a repeated epoch: the first one's clock
         data_vars["receiver_clock_offset_s"] = (("time",), clock, {"units": "s"})
     return xr.Dataset(
         data_vars,
         coords={"time": times.astype("datetime64[ns]"), "sv": np.array(svs, dtype=object)},
     )
+
+
+def _record_text(buf, starts, lengths, body: Body, i: int) -> bytes:
+    """Raw text of record ``i`` (all its lines)."""
+    n_lines = 1
+    if body.fields_per_line < (1 << 20):
+        table = body.tables[int(body.rec_seg[i])].get(chr(int(body.rec_sys[i])), [])
+        n_lines = max(1, -(-len(table) // body.fields_per_line))
+    first = int(body.rec_line[i])
+    return b"\n".join(
+        bytes(buf[starts[k] : starts[k] + lengths[k]]).rstrip()
+        for k in range(first, min(first + n_lines, starts.size))
+    )
+
+
+def _drop_duplicates(buf, starts, lengths, body, rec_t, rec_s, n_sv, n_time, ctx):
+    """Keep the first record of each (epoch, satellite); returns the mask of records kept.
+
+    Policy (RINEX says nothing about repeats): an exact copy (same text) is merged silently;
+    a repeat with other values - the same epoch twice, or the same satellite twice in an
+    epoch - is dropped, counted in ``attrs["duplicate_records"]`` and warned once (an error
+    under ``strict="raise"``).
+    """
+    flat = rec_t.astype(np.int64) * n_sv + rec_s
+    idx = np.arange(flat.size)
+    owner = np.full(max(n_time * n_sv, 1), -1, dtype=np.int64)
+    owner[flat[::-1]] = idx[::-1]  # fancy assignment: the last write wins, so the first record
+    first = owner[flat]
+    dup = first != idx
+    if not dup.any():
+        return None
+    differ = [
+        int(i)
+        for i in np.flatnonzero(dup)
+        if _record_text(buf, starts, lengths, body, int(i))
+        != _record_text(buf, starts, lengths, body, int(first[i]))
+    ]
+    if differ:
+        i = differ[0]
+        sv = f"{chr(int(body.rec_sys[i]))}{int(body.rec_prn[i]):02d}"
+        ctx.problem(
+            "duplicate_records",
+            int(body.rec_line[i]) + 1,
+            f"second record of {sv} for the same epoch with other values (first at line "
+            f"{int(body.rec_line[first[i]]) + 1}); the first is kept",
+            n=len(differ),
+        )
+    return ~dup
+
+
+def _check_declared(facts: dict, times: np.ndarray, ctx: ReadContext, whole: bool) -> None:
+    """Declared counts and spans of the header against what was read."""
+    for message in facts.get("_type_count_mismatch", []):
+        ctx.notice("count_mismatches", None, message)
+    last = facts.get("time_of_last_obs")
+    if not whole or times.size == 0 or not last or any(v is None for v in last):
+        return
+    sec = float(last[5])
+    declared = int(civil_to_ns(*[int(v) for v in last[:5]], int(sec), round((sec % 1) * 1e9)))
+    # writers give the end of the span (23:59:59 for 30 s data): allow one interval
+    step = facts.get("interval_s") or 0.0
+    if times.size > 1:
+        step = max(step, float(np.median(np.diff(times))) / 1e9)
+    if int(times[-1]) < declared - round((step + 0.5) * 1e9):
+        ctx.notice(
+            "count_mismatches",
+            None,
+            f"data end at {np.datetime64(int(times[-1]), 'ns')} but the header's 'TIME OF "
+            f"LAST OBS' is {np.datetime64(declared, 'ns')}: the file may be truncated",
+        )
 
 
 def _sv_strings(keys: np.ndarray) -> list[str]:
@@ -171,8 +255,6 @@ def read_obs(
     buf = pad_buffer(np.frombuffer(data, dtype=np.uint8), _PAD + int(lengths.max(initial=0)))
     header, first_body = _split_header(data, starts, name)
     facts = parse_header(header, name)
-    # without a final newline the last line may have been cut: its epoch is incomplete
-    facts["_last_line_cut"] = not data.endswith(b"\n")
     sel_systems = _system_set(systems)
     code_set = set(codes) if codes is not None else None
     args = (buf, starts, lengths, first_body, facts, sel_systems, _to_ns(start), _to_ns(end), ctx)
@@ -185,6 +267,21 @@ def read_obs(
     times, t_inv = np.unique(body.epoch_ns, return_inverse=True)
     sv_key = body.rec_sys.astype(np.int64) * 100 + body.rec_prn
     sv_keys, s_inv = np.unique(sv_key, return_inverse=True)
+    kept = _drop_duplicates(
+        buf, starts, lengths, body, t_inv[body.rec_epoch], s_inv, sv_keys.size, times.size, ctx
+    )
+    if kept is not None:
+        body = dataclasses.replace(
+            body,
+            rec_epoch=body.rec_epoch[kept],
+            rec_sys=body.rec_sys[kept],
+            rec_prn=body.rec_prn[kept],
+            rec_seg=body.rec_seg[kept],
+            rec_line=body.rec_line[kept],
+        )
+        s_inv = s_inv[kept]
+    whole = start is None and end is None and systems is None
+    _check_declared(facts, times, ctx, whole)
     arrays = fill_observations(
         buf,
         starts,

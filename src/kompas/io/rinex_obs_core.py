@@ -40,6 +40,14 @@ class ReadContext:
         self.counts[kind] = self.counts.get(kind, 0) + n
         self.first.setdefault(kind, (line, message))
 
+    def notice(self, kind: str, line: int | None, message: str, n: int = 1) -> None:
+        """Something declared does not match what was read (nothing skipped): count it and
+        warn at once, unless ``strict="ignore"``."""
+        self.counts[kind] = self.counts.get(kind, 0) + n
+        if self.strict is not Strictness.IGNORE:
+            where = self.path if line is None else f"{self.path}:{line}"
+            warnings.warn(f"{where}: {message}", KompasWarning, stacklevel=4)
+
     def truncated(self, line: int, message: str) -> None:
         """The file ends inside a record: keep what is complete and warn (never raise)."""
         self.counts["truncated_epochs"] = self.counts.get("truncated_epochs", 0) + 1
@@ -115,7 +123,9 @@ def parse_epoch_fields(block: np.ndarray, cols: dict) -> tuple[np.ndarray, np.nd
         v, good = parse_int(block[:, a:b])
         nonblank = np.any(block[:, a:b] != 32, axis=1)
         vals[name] = v
-        ok &= good & nonblank
+        # calendar fields are unsigned: '-0' is not year 2000 (RINEX 2.11 sec. 6.5: 80-99
+        # are 1980-1999, 00-79 are 2000-2079)
+        ok &= good & nonblank & ~np.any(block[:, a:b] == 45, axis=1)
     s0 = cols["sec"]
     sec_int, g1 = parse_int(block[:, s0 : s0 + 3])
     frac, g2 = parse_int(block[:, s0 + 4 : s0 + 11])

@@ -7,7 +7,9 @@ The header is small, so it is parsed line by line in Python.  Facts go into a pl
 
 from __future__ import annotations
 
+import math
 import os
+import re
 
 from kompas.errors import RinexError
 
@@ -45,14 +47,19 @@ def _label(line: str) -> str:
     return line[60:80].strip()
 
 
+_NUMBER_CHARS = set("0123456789.+-EeDd")
+
+
 def _float(text: str) -> float | None:
+    """A header number, or None for blank or non-numeric text ('inf', 'nan', '1_0')."""
     text = text.strip()
-    if not text:
+    if not text or not set(text) <= _NUMBER_CHARS:
         return None
     try:
-        return float(text.replace("D", "E").replace("d", "E"))
+        value = float(text.replace("D", "E").replace("d", "E"))
     except ValueError:
         return None
+    return value if math.isfinite(value) else None
 
 
 def _int(text: str) -> int | None:
@@ -97,7 +104,7 @@ def check_first_line(first: str, path: str | os.PathLike) -> tuple[float, str, s
     minor = round((version - major) * 100)
     if major not in SUPPORTED_VERSIONS or minor > SUPPORTED_VERSIONS[major]:
         raise RinexError(
-            f"unsupported RINEX version {version:.2f} (supported: 2.xx, 3.00-3.05, 4.00-4.02)",
+            f"unsupported RINEX version {version:.2f} (supported: 2.00-2.11, 3.00-3.05, 4.00-4.02)",
             path,
             1,
         )
@@ -124,15 +131,40 @@ def _new_facts(version: float, system: str) -> dict:
     }
 
 
+#: RINEX 3/4 observation code: type (C, L, D, S; X channel number), band, attribute.
+_CODE3 = re.compile(r"[CLDSX][0-9][A-Z]?")
+#: RINEX 2.11/2.12 observation type: C, P, L, D, S and a band (1, 2, 5, 6, 7, 8).
+_CODE2 = re.compile(r"[CPLDS][125678]")
+
+
+def _check_codes(codes: list[str], pattern: re.Pattern, where: str, facts: dict) -> None:
+    bad = [c for c in codes if pattern.fullmatch(c) is None]
+    if bad:
+        facts.setdefault("_type_count_mismatch", []).append(
+            f"observation type(s) {', '.join(map(repr, bad))} of {where} are not RINEX codes "
+            "(damaged header?)"
+        )
+
+
 def _parse_obs_types_v3(lines: list[str], facts: dict) -> None:
     sys_char = None
+    declared: dict[str, int | None] = {}
     for line in lines:
         if line[0:1].strip():
             sys_char = line[0].upper()
             facts["obs_types"][sys_char] = []
+            declared[sys_char] = _int(line[3:6])
         if sys_char is None:
             continue
         facts["obs_types"][sys_char].extend(line[7:60].split())
+    for sys_char, n in declared.items():
+        _check_codes(facts["obs_types"][sys_char], _CODE3, f"system {sys_char}", facts)
+        listed = len(facts["obs_types"][sys_char])
+        if n is not None and n != listed:
+            facts.setdefault("_type_count_mismatch", []).append(
+                f"'SYS / # / OBS TYPES' of system {sys_char} declares {n} observation types "
+                f"but lists {listed} (a continuation line missing or extra?)"
+            )
 
 
 def _parse_obs_types_v2(lines: list[str], facts: dict) -> None:
@@ -140,6 +172,15 @@ def _parse_obs_types_v2(lines: list[str], facts: dict) -> None:
     for line in lines:
         codes.extend(line[6:60].split())
     facts["rinex2_obs_types"] = codes
+    _check_codes(codes, _CODE2, "'# / TYPES OF OBSERV'", facts)
+    declared = _int(lines[0][0:6]) if lines else None
+    facts["_rinex2_declared"] = declared or 0
+    if declared is not None and declared != len(codes):
+        facts.setdefault("_type_count_mismatch", []).append(
+            f"'# / TYPES OF OBSERV' declares {declared} observation types but lists "
+            f"{len(codes)}; the records are read with {max(declared, len(codes))} fields, "
+            "the unnamed ones are dropped"
+        )
 
 
 def _parse_glonass_slots(lines: list[str], facts: dict) -> None:

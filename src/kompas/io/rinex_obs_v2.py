@@ -80,7 +80,8 @@ def _walk(buf, bs, bl, first, facts, ctx):
     cand_l, flag_l, nsat_l = cand.tolist(), flag.tolist(), nsat.tolist()
     blank_l = np.all(blk == 32, axis=1).tolist()
     cand_idx = np.flatnonzero(cand)
-    nobs = len(facts["rinex2_obs_types"])
+    # the declared number of types fixes the record layout even if some names are missing
+    nobs = max(len(facts["rinex2_obs_types"]), facts.get("_rinex2_declared", 0))
     nlps = max(1, -(-nobs // 5))
     seg = 0
     segments = [list(facts["rinex2_obs_types"])]
@@ -106,7 +107,7 @@ def _walk(buf, bs, bl, first, facts, ctx):
                 continue
             nsl = max(1, -(-n // 12))
             end = i + nsl + n * nlps
-            if end > n_lines or (end == n_lines and n and facts.get("_last_line_cut")):
+            if end > n_lines:
                 ctx.truncated(
                     first + i + 1,
                     f"file ends inside the epoch starting here ({n} satellites announced); "

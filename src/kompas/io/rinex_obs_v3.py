@@ -111,12 +111,11 @@ def parse_body_v3(
             f"malformed epoch line, expected {_EXPECTED}: "
             f"{_line_text(buf, int(starts[ep[k]]), int(lengths[ep[k]]))!r}",
         )
-    last_cut = facts.get("_last_line_cut", False) and count.size and count[-1] == nsat[-1] > 0
-    if ep.size and good[-1] and (count[-1] < nsat[-1] or last_cut):
+    if ep.size and good[-1] and count[-1] < nsat[-1]:
         ctx.truncated(
             int(ep[-1]) + 1,
-            f"file ends inside the epoch starting here ({count[-1]} of {nsat[-1]} records, "
-            "the last one maybe cut); returning the complete epochs before it",
+            f"file ends inside the epoch starting here ({count[-1]} of {nsat[-1]} records); "
+            "returning the complete epochs before it",
         )
         good[-1] = False
     wrong = good & (count != nsat)

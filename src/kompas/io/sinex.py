@@ -9,13 +9,15 @@ means "open" and becomes NaT); two-digit years 50-99 are 19xx, 00-49 are 20xx (S
 from __future__ import annotations
 
 import os
+import re
+import warnings
 from datetime import datetime
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from kompas.errors import FormatError
+from kompas.errors import FormatError, KompasWarning, StationNotFoundError
 from kompas.io.compress import read_bytes
 
 __all__ = ["read_sinex_coordinates", "station_position"]
@@ -40,21 +42,62 @@ def _sinex_epoch(text: str) -> np.datetime64:
     )
 
 
+#: SINEX versions read (the header line's version field, columns 7-10).
+SUPPORTED_VERSIONS = ("1.00", "2.00", "2.01", "2.02", "2.10")
+#: A number of a SINEX data line (no 'inf', 'nan', '1_0').
+_NUMBER = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)([EeDd][+-]?\d+)?")
+
+
+def _check_first_line(lines: list[str], path: str) -> int | None:
+    """Version check; returns the declared number of estimated parameters (or None)."""
+    if not lines or not lines[0].startswith("%=SNX"):
+        raise FormatError("not a SINEX file: line 1 must start with '%=SNX'", path, 1)
+    version = lines[0][6:10]
+    if version not in SUPPORTED_VERSIONS:
+        raise FormatError(
+            f"unsupported SINEX version {version!r} (columns 7-10 of line 1; supported: "
+            f"{', '.join(SUPPORTED_VERSIONS)})",
+            path,
+            1,
+        )
+    tokens = lines[0].split()
+    return int(tokens[8]) if len(tokens) > 8 and tokens[8].isdigit() else None
+
+
 def _blocks(lines: list[str], path: str) -> dict[str, list[tuple[int, str]]]:
-    """Data lines (1-based line number, text) of every ``+BLOCK`` ... ``-BLOCK``."""
+    """Data lines (1-based line number, text) of every ``+BLOCK`` ... ``-BLOCK``.
+
+    A file without its final ``%ENDSNX`` line or with a block left open was cut: warned.
+    """
     out: dict[str, list[tuple[int, str]]] = {}
     current: str | None = None
+    ended = False
     for no, line in enumerate(lines, 1):
         if line.startswith("+"):
             current = line[1:].split()[0] if line[1:].split() else ""
             out.setdefault(current, [])
         elif line.startswith("-"):
             current = None
+        elif line.startswith("%ENDSNX"):
+            ended = True
+            break
         elif current is not None and line and not line.startswith("*"):
             out[current].append((no, line))
-    if not lines or not lines[0].startswith("%=SNX"):
-        raise FormatError("not a SINEX file: line 1 must start with '%=SNX'", path, 1)
+    if current is not None:
+        _warn(path, f"block +{current} is never closed: the file was cut")
+    elif not ended:
+        _warn(path, "no '%ENDSNX' line at the end: the file may be truncated")
     return out
+
+
+def _warn(path: str, message: str) -> None:
+    warnings.warn(f"{path}: {message}", KompasWarning, stacklevel=4)
+
+
+def _number(text: str, path: str, line: int, what: str) -> float:
+    if _NUMBER.fullmatch(text) is None:
+        raise FormatError(f"malformed SOLUTION/ESTIMATE {what} {text!r}", path, line)
+    return float(text.replace("D", "E").replace("d", "E"))
 
 
 def _code_pt(tokens: list[str]) -> tuple[str, str]:
@@ -88,7 +131,15 @@ def read_sinex_coordinates(path: str | os.PathLike) -> pd.DataFrame:
     """
     name = os.fspath(path)
     lines = read_bytes(path).decode("ascii", "replace").replace("\r", "").split("\n")
+    declared = _check_first_line(lines, name)
     blocks = _blocks(lines, name)
+    n_est = len(blocks.get("SOLUTION/ESTIMATE", []))
+    if declared is not None and "SOLUTION/ESTIMATE" in blocks and n_est != declared:
+        _warn(
+            name,
+            f"header line declares {declared} estimated parameters, SOLUTION/ESTIMATE holds "
+            f"{n_est}",
+        )
 
     rows: dict[tuple[str, str, str], dict[str, Any]] = {}
     comp = {"STAX": "x_m", "STAY": "y_m", "STAZ": "z_m"}
@@ -100,11 +151,8 @@ def read_sinex_coordinates(path: str | os.PathLike) -> pd.DataFrame:
         ptype = tok[1].upper()
         if ptype not in comp and ptype not in vcomp:
             continue
-        try:
-            value = float(tok[8])
-            sigma = float(tok[9]) if len(tok) > 9 else float("nan")
-        except ValueError:
-            raise FormatError("malformed SOLUTION/ESTIMATE value", name, no) from None
+        value = _number(tok[8], name, no, "value")
+        sigma = _number(tok[9], name, no, "sigma") if len(tok) > 9 else float("nan")
         key = (tok[2].upper(), tok[3], tok[4])
         row = rows.setdefault(key, {"ref_epoch": _sinex_epoch(tok[5])})
         if ptype in comp:
@@ -113,6 +161,23 @@ def read_sinex_coordinates(path: str | os.PathLike) -> pd.DataFrame:
             row["ref_epoch"] = _sinex_epoch(tok[5])
         else:
             row[vcomp[ptype]] = value
+    partial = [k for k, v in rows.items() if not all(c in v for c in comp.values())]
+    if partial:
+        _warn(
+            name,
+            f"{len(partial)} station solution(s) lack one of STAX/STAY/STAZ (first: "
+            f"{' '.join(partial[0])}); their position is NaN",
+        )
+    site_codes = {
+        _code_pt(ln.split()) for _, ln in blocks.get("SITE/ID", []) if len(ln.split()) > 1
+    }
+    unknown = [k for k in rows if site_codes and (k[0], k[1]) not in site_codes]
+    if unknown:
+        _warn(
+            name,
+            f"{len(unknown)} estimate(s) of a station not in SITE/ID (first: "
+            f"{' '.join(unknown[0])})",
+        )
     df = pd.DataFrame(
         [{"station": k[0], "point": k[1], "solution": k[2], **v} for k, v in rows.items()]
     )
@@ -213,15 +278,17 @@ def station_position(
 
     Raises
     ------
-    KeyError
-        The station is not in the file.
+    StationNotFoundError
+        The station is not in the file (also a ``KeyError``); the message names the
+        stations the file holds.
     """
     table = path if isinstance(path, pd.DataFrame) else read_sinex_coordinates(path)
     code = station.strip().upper()[:4]
     rows = table[(table.station == code) & (table.point == point)]
     rows = rows[np.isfinite(rows[["x_m", "y_m", "z_m"]].to_numpy(float)).all(axis=1)]
     if rows.empty:
-        raise KeyError(f"station {station!r} (point {point}) not in {table.attrs.get('source')}")
+        available = sorted(set(table.station[table.point == point].tolist()))
+        raise StationNotFoundError(station, str(table.attrs.get("source")), available, point)
     when = None if epoch is None else _as_datetime64(epoch)
     if when is None:
         last = rows["data_end"].fillna(rows["ref_epoch"]).to_numpy("datetime64[ns]")

@@ -85,7 +85,9 @@ _REC_SPANS = [
     (67, 69),  # z sigma exponent
     (70, 73),  # clock sigma exponent
 ]
+_REC_FORMATS = [("F", 6)] * 4 + [("I", 0)] * 4
 _EPOCH_SPANS = [(3, 7), (8, 10), (11, 13), (14, 16), (17, 19), (20, 31)]
+_EPOCH_FORMATS = [("I", 0)] * 5 + [("F", 8)]
 
 
 # ----------------------------------------------------------------------------------------
@@ -100,6 +102,16 @@ def _char_matrix(lines: Sequence[bytes], width: int) -> np.ndarray:
     return m
 
 
+#: Bytes a numeric field may hold; any other byte (non-ASCII, ',', letters) makes it bad.
+_NUMBER_BYTES = np.zeros(256, bool)
+_NUMBER_BYTES[np.frombuffer(b"0123456789 .+-EeDd", np.uint8)] = True
+_DIGIT_BYTES = np.zeros(256, bool)
+_DIGIT_BYTES[48:58] = True
+
+#: A field format: ("F", decimals) Fortran Fw.d; ("E", decimals) Ew.d; ("I", 0) integer.
+FieldFormat = tuple[str, int]
+
+
 def _fixed_width_numbers(chars: np.ndarray, spans: Sequence[tuple[int, int]]) -> np.ndarray:
     """Parse fixed-width numeric fields of every row at once.
 
@@ -112,7 +124,8 @@ def _fixed_width_numbers(chars: np.ndarray, spans: Sequence[tuple[int, int]]) ->
     Returns
     -------
     numpy.ndarray of float64, shape (n, len(spans))
-        Blank fields are NaN. Unparseable fields are NaN too; see :func:`_bad_fields`.
+        Blank fields are NaN. Fields holding a byte that cannot be part of a number (or
+        text that is not one number) are NaN too; :func:`_bad_fields` reports them.
     """
     n = chars.shape[0]
     if n == 0:
@@ -120,7 +133,14 @@ def _fixed_width_numbers(chars: np.ndarray, spans: Sequence[tuple[int, int]]) ->
     parts = []
     sep = np.full((n, 1), ord(","), np.uint8)
     for s, e in spans:
-        parts.append(chars[:, s:e])
+        field = chars[:, s:e]
+        clean = _NUMBER_BYTES[field].all(axis=1)
+        if not clean.all():  # blank it for the parser: NaN here, flagged by _bad_fields
+            field = field.copy()
+            field[~clean] = 32
+        if ((field == 68) | (field == 100)).any():  # Fortran D exponent
+            field = np.where((field == 68) | (field == 100), np.uint8(69), field)
+        parts.append(field)
         parts.append(sep)
     parts[-1] = np.full((n, 1), ord("\n"), np.uint8)
     buf = np.hstack(parts).tobytes()
@@ -133,6 +153,8 @@ def _fixed_width_numbers(chars: np.ndarray, spans: Sequence[tuple[int, int]]) ->
         keep_default_na=False,
         na_values=[""],
         engine="c",
+        encoding="ascii",
+        skip_blank_lines=False,
     )
     out = np.empty((n, len(spans)))
     for j in range(len(spans)):
@@ -144,14 +166,41 @@ def _fixed_width_numbers(chars: np.ndarray, spans: Sequence[tuple[int, int]]) ->
     return out
 
 
+def _shape_bad(field: np.ndarray, fmt: FieldFormat) -> np.ndarray:
+    """Non-blank fields that do not have the fixed shape of ``fmt`` (cut, shifted, ...)."""
+    kind, decimals = fmt
+    w = field.shape[1]
+    if kind == "I":
+        ok = (_DIGIT_BYTES[field] | (field == 32) | (field == 45)).all(axis=1)
+        return ~ok
+    last_digit = _DIGIT_BYTES[field[:, -1]]
+    if kind == "F":
+        return ~((field[:, w - decimals - 1] == 46) & last_digit)
+    # E: ...d.ddddE+dd (exponent letter, sign and two digits at the end)
+    exp_letter = np.isin(field[:, w - 4], (69, 101, 68, 100))
+    sign = (field[:, w - 3] == 43) | (field[:, w - 3] == 45)
+    has_point = (field == 46).any(axis=1)
+    return ~(exp_letter & sign & _DIGIT_BYTES[field[:, w - 2]] & last_digit & has_point)
+
+
 def _bad_fields(
-    chars: np.ndarray, spans: Sequence[tuple[int, int]], values: np.ndarray
+    chars: np.ndarray,
+    spans: Sequence[tuple[int, int]],
+    values: np.ndarray,
+    formats: Sequence[FieldFormat] | None = None,
 ) -> np.ndarray:
-    """Rows where a non-blank field did not parse as a number."""
+    """Rows where a non-blank field is not a number, or (with ``formats``) not of its shape.
+
+    A value cut short (``0.280378862591E-03`` -> ``0.28037``), shifted or glued to text is
+    therefore an error, never a different number.
+    """
     bad = np.zeros(chars.shape[0], bool)
     for j, (s, e) in enumerate(spans):
-        nonblank = (chars[:, s:e] != 32).any(axis=1)
+        field = chars[:, s:e]
+        nonblank = (field != 32).any(axis=1)
         bad |= nonblank & np.isnan(values[:, j])
+        if formats is not None and formats[j] is not None:
+            bad |= nonblank & _shape_bad(field, formats[j])
     return bad
 
 
@@ -170,6 +219,25 @@ def _calendar_to_datetime64(v: np.ndarray) -> np.ndarray:
     )
 
 
+def _valid_calendar(v: np.ndarray) -> np.ndarray:
+    """Rows of (year, month, day, hour, minute, second) that name a real instant."""
+    with np.errstate(invalid="ignore"):
+        return (
+            (v[:, 0] >= 1900)
+            & (v[:, 0] <= 2200)
+            & (v[:, 1] >= 1)
+            & (v[:, 1] <= 12)
+            & (v[:, 2] >= 1)
+            & (v[:, 2] <= 31)
+            & (v[:, 3] >= 0)
+            & (v[:, 3] <= 24)
+            & (v[:, 4] >= 0)
+            & (v[:, 4] <= 59)
+            & (v[:, 5] >= 0)
+            & (v[:, 5] < 61)
+        )
+
+
 class _Problems:
     """Count skipped records and apply the strictness policy (raise / warn once / ignore)."""
 
@@ -181,6 +249,14 @@ class _Problems:
         self.path = path
         self.count = 0
         self.first: tuple[int, str] | None = None
+        self.notices: list[str] = []
+
+    def notice(self, message: str) -> None:
+        """Something declared (a count, an end marker) does not match what was read: warn
+        with both figures (unless ``IGNORE``); nothing is skipped."""
+        self.notices.append(message)
+        if self.strict is not Strictness.IGNORE:
+            warnings.warn(f"{self.path}: {message}", KompasWarning, stacklevel=4)
 
     def report(self, lines: np.ndarray, what: str) -> None:
         """``lines``: 1-based line numbers of the skipped records."""
@@ -224,16 +300,22 @@ class _Header:
     sats: list[str] = field(default_factory=list)
     accuracy: list[int] = field(default_factory=list)
     comments: list[str] = field(default_factory=list)
+    structure: list[str] = field(default_factory=list)
+
+
+#: System letters of SP3-c/d satellite ids (blank: GPS in SP3-a/b); L is a LEO.
+_SP3_SYSTEMS = "GRELCJIS"
 
 
 def _norm_sv(raw: str) -> str | None:
-    """``"G01"``, ``"G 1"``, ``"  1"`` (SP3-a: GPS) -> ``"G01"``; ``"  0"``/blank -> None."""
+    """``"G01"``, ``"G 1"``, ``"  1"`` (SP3-a: GPS) -> ``"G01"``; ``"  0"``, blank or an
+    unknown system letter -> None."""
     raw = raw.replace("\x00", " ")
     if len(raw) < 3:
         raw = raw.rjust(3)
     sys_char = raw[0] if raw[0] != " " else "G"
     digits = raw[1:3].strip()
-    if not digits.isdigit():
+    if sys_char not in _SP3_SYSTEMS or not (digits.isascii() and digits.isdigit()):
         return None
     prn = int(digits)
     if prn == 0:
@@ -288,12 +370,41 @@ def _parse_header(lines: list[bytes], path: str) -> _Header:
                     h.base_pos = float(line[3:13])
                     h.base_clk = float(line[14:26])
                 except ValueError:
-                    pass
+                    h.structure.append(f"'%f' line {line[:26]!r}: bases are not numbers")
+                if line[13:14] not in ("", " ") or not (
+                    np.isfinite(h.base_pos) and np.isfinite(h.base_clk)
+                ):
+                    h.structure.append(f"'%f' line {line[:26]!r}: malformed bases")
+                    h.base_pos = h.base_clk = 0.0
             n_f += 1
         elif line.startswith("/*"):
             h.comments.append(line[3:].rstrip())
     h.accuracy = h.accuracy[: len(h.sats)]
+    h.structure += _header_structure(lines, h)
     return h
+
+
+def _header_structure(lines: list[bytes], h: _Header) -> list[str]:
+    """What the SP3-c/d header declares but does not hold (SP3-a/b: the lines they have)."""
+    kinds = [bytes(raw[:2]) for raw in lines[1:]]
+    out = []
+    if b"##" not in kinds:
+        out.append("header has no '##' line (GPS week, interval)")
+    for tag in (b"%c", b"%f", b"%i"):
+        n = kinds.count(tag)
+        if n != 2 and h.version in "cd":
+            out.append(f"header has {n} {tag.decode()!r} lines, the format has 2")
+    n_plus = sum(1 for k in kinds if k[:1] == b"+" and k != b"++")
+    if n_plus != kinds.count(b"++"):
+        out.append(f"header has {n_plus} '+' lines but {kinds.count(b'++')} '++' lines")
+    plus = next((raw for raw in lines[1:] if raw[:1] == b"+" and raw[:2] != b"++"), None)
+    declared = plus[3:6].strip() if plus is not None else b""
+    if declared.isdigit() and int(declared) != len(h.sats):
+        out.append(
+            f"header declares {int(declared)} satellites (line '+', columns 4-6) and lists "
+            f"{len(h.sats)}"
+        )
+    return out
 
 
 # ----------------------------------------------------------------------------------------
@@ -308,6 +419,7 @@ class _Part:
     data: dict[str, np.ndarray]  # name -> (T, S[, 3])
     n_corr: int
     n_skipped: int
+    notices: list[str] = field(default_factory=list)
 
 
 def _parse_records(
@@ -315,8 +427,12 @@ def _parse_records(
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Parse P or V records; return (values (n, 8), ok mask, raw sv ids)."""
     vals = _fixed_width_numbers(chars, _REC_SPANS)
-    bad = _bad_fields(chars, _REC_SPANS, vals) | np.isnan(vals[:, :4]).any(axis=1)
-    problems.report(line_no[bad], f"malformed {what} record (expected 4 F14.6 fields)")
+    bad = _bad_fields(chars, _REC_SPANS, vals, _REC_FORMATS) | np.isnan(vals[:, :4]).any(axis=1)
+    problems.report(
+        line_no[bad],
+        f"malformed {what} record (expected 4 F14.6 fields in columns 5-60 and integer "
+        "sigma exponents in columns 62-73)",
+    )
     ids = chars[:, 1:4].copy().view("S3").ravel()
     return vals, ~bad, ids
 
@@ -359,6 +475,8 @@ def _parse_file(path: str | os.PathLike, strict: Strictness) -> _Part:
     # epochs
     ep_vals = _fixed_width_numbers(chars[is_epoch], _EPOCH_SPANS)
     ep_bad = np.isnan(ep_vals).any(axis=1)
+    ep_bad |= _bad_fields(chars[is_epoch], _EPOCH_SPANS, ep_vals, _EPOCH_FORMATS)
+    ep_bad |= ~_valid_calendar(ep_vals)
     problems.report(line_no[is_epoch][ep_bad], "malformed epoch line '*  YYYY MM DD hh mm ss'")
     ep_counter = np.cumsum(is_epoch) - 1  # epoch-line ordinal of each line
     ep_good_ordinal = np.flatnonzero(~ep_bad)  # ordinals of good epoch lines
@@ -376,6 +494,7 @@ def _parse_file(path: str | os.PathLike, strict: Strictness) -> _Part:
     id_map = {u: _norm_sv(u.decode("ascii", "replace")) for u in uniq_ids}
     svs = np.array(sorted(set(header.sats) | {s for s in id_map.values() if s is not None}))
     sv_index = {s: i for i, s in enumerate(svs)}
+    listed = np.isin(svs, header.sats)
     T, S = len(times), len(svs)
 
     data: dict[str, np.ndarray] = {}
@@ -393,20 +512,37 @@ def _parse_file(path: str | os.PathLike, strict: Strictness) -> _Part:
         orphan = (tix < 0) & ~bad_id & ok
         problems.report(line_no[mask][orphan], f"{what} record without a valid epoch line")
         keep = ok & (tix >= 0) & ~bad_id
-        # duplicate (epoch, sv) records inside one file: keep the first
+        if header.sats:
+            unlisted = keep & ~listed[np.maximum(six, 0)]
+            problems.report(
+                line_no[mask][unlisted],
+                f"{what} record of a satellite not in the header's satellite list ('+' lines)",
+            )
+            keep &= ~unlisted
+        # duplicate (epoch, sv) records: keep the first; identical copies merge silently
         flat = tix * max(S, 1) + six
         first_of = np.zeros(len(flat), bool)
         if keep.any():
-            _, first_idx = np.unique(flat[keep], return_index=True)
-            first_of[np.flatnonzero(keep)[first_idx]] = True
-        dup = keep & ~first_of
-        problems.report(line_no[mask][dup], f"duplicate {what} record for the same epoch")
+            kept_idx = np.flatnonzero(keep)
+            _, first_idx, inv = np.unique(flat[keep], return_index=True, return_inverse=True)
+            first_of[kept_idx[first_idx]] = True
+            rows = chars[mask]
+            dup = keep & ~first_of
+            twin = np.zeros(len(flat), np.int64)
+            twin[kept_idx] = kept_idx[first_idx][inv.ravel()]
+            same = (rows[dup] == rows[twin[dup]]).all(axis=1)
+            problems.report(
+                line_no[mask][np.flatnonzero(dup)[~same]],
+                f"duplicate {what} record for the same epoch and satellite with different "
+                "values (the first is kept)",
+            )
         return tix[first_of], six[first_of], first_of
 
     # positions and clocks
     p_chars = chars[is_p]
     vals, ok, ids = _parse_records(p_chars, line_no[is_p], problems, "position")
     tix, six, keep = locate(is_p, ids, ok, "position")
+    tix_p = tix
     v = vals[keep]
     pos = np.full((T, S, 3), np.nan)
     xyz = v[:, 0:3] * _KM
@@ -459,8 +595,34 @@ def _parse_file(path: str | os.PathLike, strict: Strictness) -> _Part:
             data["velocity_sigma_mps"] = vs
             data["clock_rate_sigma_sps"] = rs
 
+    _check_counts(header, T, np.bincount(tix_p, minlength=T), bool(is_eof.any()), problems)
     problems.finish()
-    return _Part(header, name, times, svs, data, int(is_corr.sum()), problems.count)
+    part = _Part(header, name, times, svs, data, int(is_corr.sum()), problems.count)
+    part.notices = problems.notices
+    return part
+
+
+def _check_counts(
+    header: _Header, n_times: int, per_epoch: np.ndarray, has_eof: bool, problems: _Problems
+) -> None:
+    """Compare what the header declares with what the body holds (warn with both numbers)."""
+    if header.n_epochs and header.n_epochs != n_times:
+        problems.notice(
+            f"header (line 1, columns 33-39) announces {header.n_epochs} epochs, the file "
+            f"holds {n_times}"
+        )
+    n_sats = len(header.sats)
+    if n_sats and per_epoch.size:
+        off = np.flatnonzero(per_epoch != n_sats)
+        if off.size:
+            problems.notice(
+                f"header lists {n_sats} satellites; {off.size} of {per_epoch.size} epochs hold "
+                f"another number of position records (first: {int(per_epoch[off[0]])})"
+            )
+    if not has_eof:
+        problems.notice("no 'EOF' line at the end: the file may be truncated")
+    for message in header.structure:
+        problems.notice(message)
 
 
 # ----------------------------------------------------------------------------------------
@@ -603,6 +765,7 @@ def read_sp3(
         source=";".join(Path(p.path).name for p in parts),
         n_correlation_records=int(sum(p.n_corr for p in parts)),
         n_skipped_records=int(sum(p.n_skipped for p in parts)),
+        notices="\n".join(f"{p.path}: {m}" for p in parts for m in p.notices),
     )
     ds["time"].attrs["time_scale"] = ds.attrs["time_scale"]
     return ds
