@@ -17,9 +17,9 @@ NIST_XYZ = np.array([-1288398.5841, -4721696.9371, 4078625.3396])  # IGS SINEX 2
 
 @pytest.fixture(scope="module")
 def nav(data):
-    from tests.test_orbits_broadcast import _read_nav
+    import kompas
 
-    return _read_nav(data("nist-2023-001/BRDC00IGS_R_20230010000_01D_MN.rnx.gz"))
+    return kompas.read_nav(data("nist-2023-001/BRDC00IGS_R_20230010000_01D_MN.rnx.gz"))
 
 
 @pytest.mark.data

@@ -41,6 +41,9 @@ _API: dict[str, str] = {
     "read_sp3": "kompas.io.sp3",
     "read_rinex_clock": "kompas.io.rinex_clock",
     "read_sinex_coordinates": "kompas.io.sinex",
+    "read_antex": "kompas.io.antex",
+    "as_time": "kompas.time",
+    "AntexFile": "kompas.io.antex",
     "station_position": "kompas.io.sinex",
     "write_solution": "kompas.io.solution_writers",
     # orbits

@@ -81,3 +81,66 @@ A_REF_BDS_MEO_M = 27_906_100.0
 #: Reference semi-major axis of BDS-3 CNAV for IGSO and GEO satellites [m]
 #: (BDS-SIS-ICD-B1C 1.0, same table).
 A_REF_BDS_IGSO_GEO_M = 42_162_200.0
+
+# --- validity of broadcast records (used by kompas.orbits.selection) ---------------------
+#: Interval over which one broadcast record may be used, relative to its reference time
+#: (toe; GLONASS t_b; SBAS t0), as (start, end) in seconds: a record is usable at t when
+#: start <= t - ref <= end.  Keys "<system>:<message>".  The ICDs give either a curve-fit
+#: interval or an update period; where the record's own field gives it (GPS LNAV fit
+#: interval) the field wins, see kompas.orbits.selection.validity_window_s.
+EPHEMERIS_VALIDITY_S: dict[str, tuple[float, float]] = {
+    # GPS LNAV: fit interval flag 0 = 4 h curve fit, toe at its centre (IS-GPS-200N
+    # 20.3.3.4.3.1 and 20.3.4.4); RINEX gives the fit interval in hours (flag 1: 6 h or
+    # more, Table 20-XIII), the window is then +-half of it.  Transmission begins at the
+    # start of the fit interval (toe - 2 h in the NIST-day BRDC: ttm - toe = -120 min).
+    "G:LNAV": (-2 * 3600.0, 2 * 3600.0),
+    # GPS CNAV / CNAV-2: 3 h curve fit with t_oe at its centre (IS-GPS-200N section 30,
+    # IS-GPS-800J); the DLR RINEX 4 file shows ttm - toe = -90 min.
+    "G:CNAV": (-1.5 * 3600.0, 1.5 * 3600.0),
+    "G:CNV2": (-1.5 * 3600.0, 1.5 * 3600.0),
+    # QZSS LNAV/CNAV/CNAV-2: 2 h curve fit (fit interval flag 0), toe at its centre
+    # (IS-QZSS-PNT-005); real files show ttm - toe = -60 min.
+    "J:LNAV": (-3600.0, 3600.0),
+    "J:CNAV": (-3600.0, 3600.0),
+    "J:CNV2": (-3600.0, 3600.0),
+    # Galileo I/NAV, F/NAV: the parameters are fitted forward from t0e and a data set may
+    # be used up to 4 h after it (Galileo OS SDD issue 1.2, 2021, age of the navigation
+    # data; GNSSTk GalINavEph::fixFit: from transmission to t0e + 4 h).  Never before t0e:
+    # NIST-day orbit+clock SISRE by t - t0e is 0.10 m at 0..15 min, 0.24 m at -30..-15,
+    # 0.58 m at -45..-30 and 7.9 m at -120..-105 min; the real files transmit every
+    # record 8-21 min after its t0e.
+    "E:INAV": (0.0, 4 * 3600.0),
+    "E:FNAV": (0.0, 4 * 3600.0),
+    # BDS D1/D2 (BDS-SIS-ICD-B1I 3.0, 5.2.4: toe, ephemeris updated every hour) and
+    # CNAV-1/2/3 (BDS-SIS-ICD-B1C 1.0 / B2a 1.0 / B2b 1.0: hourly updates).  The ICDs give
+    # no fit window; GNSSTk (BDSD1NavEph::fixFit) uses toe - 2 h .. toe + 2 h, cut at the
+    # transmission time.  Measured on the NIST day (BRDC vs WUM, orbit+clock SISRE of
+    # BDS-3 MEO by t - toe): -75..-60 min 0.58 m, -105..-90 min 0.93 m, -120..-105 min
+    # 1.55 m, against 0.60 m at 0..15 min: the fit holds one hour before toe, not two.
+    # Window: toe - 1 h .. toe + 2 h (the end as GNSSTk).  The "transmitted" rule adds
+    # ttm <= t, which for BDS (ttm >= toe in every real file here) means t >= toe.
+    "C:D1": (-3600.0, 2 * 3600.0),
+    "C:D2": (-3600.0, 2 * 3600.0),
+    "C:CNV1": (-3600.0, 2 * 3600.0),
+    "C:CNV2": (-3600.0, 2 * 3600.0),
+    "C:CNV3": (-3600.0, 2 * 3600.0),
+    # GLONASS FDMA: t_b is the middle of the interval of validity, whose length is P1 =
+    # 30, 45 or 60 min (GLONASS ICD 5.1, word P1); RINEX does not carry P1, so
+    # +-30 min covers the longest (the nominal set is +-15 min, ttm = t_b - 15 min).
+    "R:FDMA": (-1800.0, 1800.0),
+    "R:L1OC": (-1800.0, 1800.0),
+    "R:L3OC": (-1800.0, 1800.0),
+    # NavIC: the ICD (IRNSS SIS ICD SPS 1.1) gives a 2 h refresh of the primary
+    # navigation parameters but no curve-fit window; kompas uses toe .. toe + 2 h (every
+    # record of the BRDC and DLR files is transmitted 0-7 min after its toe).
+    "I:LNAV": (0.0, 2 * 3600.0),
+    "I:L1NV": (0.0, 2 * 3600.0),
+    # SBAS GEO navigation message (MT9): time-out 240 s (RTCA DO-229D, message time-outs table; the
+    # message is repeated at least every 120 s); RINEX records are one MT9 each.
+    "S:SBAS": (-240.0, 240.0),
+}
+#: Transmission time assumed for a record whose file gives none, relative to its
+#: reference time [s]: the start of its validity interval, except GLONASS, whose sets
+#: are transmitted from t_b - 15 min (the nominal P1 = 30 min interval centred on t_b;
+#: GLONASS ICD 5.1).  Used by the "transmitted" record-choice rule only.
+TRANSMISSION_FALLBACK_S: dict[str, float] = {"R": -900.0}

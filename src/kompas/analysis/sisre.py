@@ -34,12 +34,16 @@ the constellation-mean antenna offset (see below).  ``"clock"`` removes the medi
 keeps the raw differences (SISRE then measures mostly the datum).
 
 Antenna.  Broadcast orbits of GPS, Galileo, BDS and QZSS refer to the antenna phase
-centre (APC), GLONASS broadcast orbits and all IGS/MGEX SP3 orbits to the centre of mass
-(CoM).  No antenna offset is applied here (no ANTEX input): ``R`` contains the radial
-phase-centre offset of about 0.5-2 m (the APC is on the Earth side; the per-system mean
-radial error is given in the summary), fully in the orbit-only SISRE; the
-constellation-common part is absorbed by the ``"epoch"`` clock alignment of the
-orbit+clock SISRE, the satellite-to-satellite spread (a few dm) is not.
+centre (APC), IGS/MGEX SP3 orbits to the centre of mass (CoM); GLONASS broadcast orbits
+are defined at the CoM, yet sit 2 m below it radially on the NIST day, the size of their
+z offset.  Without ANTEX input ``R`` contains the radial phase-centre offset of about
+0.5-2.5 m, fully in the orbit-only SISRE; its constellation-common part is absorbed by the
+``"epoch"`` clock alignment of the orbit+clock SISRE, the satellite-to-satellite spread (a
+few dm) is not.  With ``PreciseOrbit(..., antex=)`` the precise orbits are moved to the APC
+(:mod:`kompas.orbits.antenna`); satellites the file does not hold keep their CoM and are
+listed in ``attrs["antenna_missing"]``.  The ``"epoch"`` datum is then built from the CoM
+range errors and lowered, for corrected satellites, by their group's mean offset, so that a
+partial file does not shift corrected against uncorrected satellites.
 """
 
 from __future__ import annotations
@@ -54,10 +58,11 @@ import xarray as xr
 
 from kompas.analysis.orbit_frames import orbit_class, orbit_elements, to_rac
 from kompas.constants import SPEED_OF_LIGHT_MPS
-from kompas.orbits.broadcast import satellite_states
+from kompas.orbits.broadcast import DEFAULT_RULE, satellite_states
 from kompas.orbits.group_delay import broadcast_group_delay_s
 from kompas.orbits.states import SatelliteStates, StateStatus
 from kompas.time import Time
+from kompas.time.convert import as_instants_ns
 
 __all__ = [
     "SisreWeight",
@@ -331,8 +336,9 @@ def sisre(
     galileo_message: str | Sequence[str] = "INAV",
     bds_message: str | Sequence[str] = ("D1", "D2"),
     systems: str | None = None,
-    rule: str = "nearest",
+    rule: str = DEFAULT_RULE,
     split_bds: bool = True,
+    scale: str | None = None,
 ) -> xr.Dataset:
     """Broadcast-minus-precise orbit and clock errors and SISRE on a (time, sv) grid.
 
@@ -342,8 +348,9 @@ def sisre(
         Broadcast navigation data (include the previous day for epochs after midnight).
     precise : kompas.orbits.precise.PreciseOrbit
         Precise orbits (centre of mass) and clocks (SP3 or RINEX clock).
-    t : kompas.time.Time or array_like of int64, optional
-        Epochs; default: the precise product's span every ``interval_s``.
+    t : Time, xarray time coordinate, datetime64 (with ``scale``) or int64 ns, optional
+        Epochs (see :func:`kompas.time.as_time`); default: the precise product's span
+        every ``interval_s``.
     sv : sequence of str, optional
         Satellites; default: those in both the precise product and the broadcast data
         (systems G, R, E, C, J), optionally limited by ``systems``.
@@ -359,8 +366,11 @@ def sisre(
         Broadcast messages used (passed to :func:`kompas.satellite_states`).
     systems : str, optional
         System letters to keep when ``sv`` is not given, e.g. ``"GREC"``.
-    rule : {"nearest", "latest"}
-        Ephemeris selection rule (see :func:`kompas.satellite_states`).
+    rule : {"nearest", "latest", "transmitted"}
+        Record choice (:mod:`kompas.orbits.selection`).  Default ``"nearest"``: the
+        best-fitting valid record, the right choice to assess what the system broadcasts
+        (on the NIST day it gives SISRE equal to or below ``"transmitted"``, which
+        measures what a real-time receiver had, older records included).
     split_bds : bool
         Align the clocks of BDS-2 and BDS-3 satellites separately (default).  Precise
         products may carry an offset between the two generations (an inter-system bias
@@ -368,6 +378,8 @@ def sisre(
         WUM and COD show BDS-2 clocks ~5 m off the BDS-3 ones with a day-long standard
         deviation < 0.5 m per satellite, GFZ does not; with one datum for both, this
         product offset would be reported as a broadcast error.
+    scale : str, optional
+        Time scale of plain ``datetime64`` labels in ``t``.
 
     Returns
     -------
@@ -392,13 +404,12 @@ def sisre(
     t_ns = (
         _default_times(precise, interval_s)
         if t is None
-        else np.atleast_1d(np.asarray(getattr(t, "ns", t), dtype=np.int64)).ravel()
+        else np.atleast_1d(as_instants_ns(t, scale)).ravel()
     )
     svs = _default_svs(nav, precise, systems) if sv is None else np.asarray(sv).astype("<U3")
     if svs.size == 0:
         raise ValueError("no satellite in both the broadcast data and the precise product")
     sys_sv = np.array([s[0] for s in svs], dtype="<U1")
-
     b = satellite_states(
         nav,
         svs[None, :],
@@ -409,103 +420,183 @@ def sisre(
         bds_message=bds_message,
     )
     p = precise.states(svs[None, :], t_ns[:, None])
+    v = _validity(b, p)
+    orbit = _orbit_errors(b, p, v["orbit"])
+    geom = _satellite_geometry(p, v["orbit_ok"], sys_sv, weights)
+    clock_raw, corr_s, gd_missing = _clock_differences(nav, b, p, sys_sv, v)
+    grp_sv = np.array([clock_group(s, split_bds) for s in svs])
+    groups = sorted(set(grp_sv.tolist()), key=_group_sort_key)
+    clock, datum, n_datum = _aligned_clock(
+        clock_raw, orbit["radial"], geom["w_r"], v["clock"] & v["healthy"], grp_sv, groups,
+        align_clock, _radial_antenna_shift(p, orbit["radial"]),
+    )  # fmt: skip
+    sisre_orb, sisre_full = _sisre_values(orbit, clock, geom)
+    ds = _dataset(
+        t_ns, svs, sys_sv, b, p, v, orbit, geom, clock_raw, clock, corr_s, sisre_orb,
+        sisre_full, datum, n_datum, groups, grp_sv,
+    )  # fmt: skip
+    systems_present = [x for x in _SYSTEM_ORDER if x in set(sys_sv.tolist())]
+    ds.attrs.update(
+        _attributes(
+            precise, systems_present, ds["message"].values, sys_sv, align_clock, gd_missing,
+            rule, split_bds,
+        )
+    )  # fmt: skip
+    return ds
+
+
+def _validity(b: SatelliteStates, p: SatelliteStates) -> dict[str, np.ndarray]:
+    """Masks: precise orbit/clock usable, broadcast computed, healthy, comparisons valid."""
     orbit_ok = np.asarray(p.extra.get("orbit_status", p.status)) == StateStatus.OK
     clock_ok = np.asarray(p.extra.get("clock_status", p.status)) == StateStatus.OK
-    b_computed = np.isfinite(b.position_m).all(axis=-1)
-    orbit_valid = b_computed & orbit_ok
-    healthy = b.status == StateStatus.OK
+    computed = np.isfinite(b.position_m).all(axis=-1)
+    return {
+        "orbit_ok": orbit_ok,
+        "clock_ok": clock_ok,
+        "computed": computed,
+        "orbit": computed & orbit_ok,
+        "clock": computed & orbit_ok & clock_ok,
+        "healthy": b.status == StateStatus.OK,
+    }
 
-    # orbit errors in the precise orbit's RAC frame
+
+def _orbit_errors(b, p, valid: np.ndarray) -> dict[str, np.ndarray]:
+    """Broadcast - precise position in the precise orbit's RAC frame [m]."""
     rac = to_rac(b.position_m - p.position_m, p.position_m, p.velocity_mps)
-    rac[~orbit_valid] = np.nan
-    radial, along, cross = rac[..., 0], rac[..., 1], rac[..., 2]
-    orbit_3d = np.linalg.norm(rac, axis=-1)
+    rac[~valid] = np.nan
+    return {
+        "radial": rac[..., 0],
+        "along": rac[..., 1],
+        "cross": rac[..., 2],
+        "3d": np.linalg.norm(rac, axis=-1),
+    }
 
-    # orbit class and weights per satellite (median over the day of osculating elements)
+
+def _satellite_geometry(p, orbit_ok, sys_sv, weights) -> dict[str, np.ndarray]:
+    """Orbit class and SISRE weights per satellite (day medians of osculating elements)."""
     a_tv, inc_tv = orbit_elements(p.position_m, p.velocity_mps)
     with np.errstate(all="ignore"):
         a_sv = _nanmedian_cols(np.where(orbit_ok, a_tv, np.nan))
         inc_sv = _nanmedian_cols(np.where(orbit_ok, inc_tv, np.nan))
     cls_sv = orbit_class(a_sv, inc_sv)
     w_r, w_ac2, w_key = _weights_per_sv(sys_sv, cls_sv, a_sv, weights)
+    return {"a": a_sv, "inc": inc_sv, "cls": cls_sv, "w_r": w_r, "w_ac2": w_ac2, "key": w_key}
 
-    # clocks: both apparent clocks (incl. periodic relativity) at the precise reference
+
+def _clock_differences(nav, b, p, sys_sv, v) -> tuple[np.ndarray, np.ndarray, dict[str, int]]:
+    """c (dt_b - dt_p) [m] with both apparent clocks (periodic relativity included) at the
+    precise product's reference signals; the group-delay term [s]; samples lacking it."""
     sys_tv = np.broadcast_to(sys_sv[None, :], b.shape)
     corr_s, gd_missing = _reference_correction_s(nav, b, sys_tv)
     rel_ecc = np.asarray(b.extra.get("relativity_ecc_s", b.relativity_s))
     rel_b = np.where(np.isfinite(rel_ecc), rel_ecc, b.relativity_s)
     dt_b = b.clock_s + rel_b + corr_s
     dt_p = p.clock_s + p.relativity_s
-    clock_valid = orbit_valid & clock_ok & np.isfinite(dt_b) & np.isfinite(dt_p)
-    clock_raw = np.where(clock_valid, _C * (dt_b - dt_p), np.nan)
+    ok = v["clock"] & np.isfinite(dt_b) & np.isfinite(dt_p)
+    v["clock"] = ok
+    return np.where(ok, _C * (dt_b - dt_p), np.nan), corr_s, gd_missing
 
-    grp_sv = np.array([clock_group(s, split_bds) for s in svs])
-    present = sorted(set(grp_sv.tolist()), key=_group_sort_key)
-    use = clock_valid & healthy
+
+def _radial_antenna_shift(p, radial: np.ndarray) -> np.ndarray:
+    """Change of the radial error made by the precise orbit's antenna offset [m]
+    (0 where none was applied): ``R_apc - R_com = -offset . r_hat``."""
+    offset = p.extra.get("antenna_offset_m")
+    if offset is None:
+        return np.zeros(radial.shape)
+    r_hat = p.position_m / np.linalg.norm(p.position_m, axis=-1, keepdims=True)
+    shift = -np.einsum("...i,...i->...", np.asarray(offset), r_hat)
+    return np.where(np.isfinite(shift), shift, 0.0)
+
+
+def _aligned_clock(clock_raw, radial, w_r, use, grp_sv, groups, align_clock, shift=None):
+    """Clock error after removing the per-(epoch, clock group) datum; datum and counts.
+
+    With antenna offsets applied (``shift``: their radial effect per sample) the
+    ``"epoch"`` datum is the median of the centre-of-mass range errors; a corrected
+    satellite's datum is then lowered by the mean ``w_R * shift`` of its group's
+    corrected satellites.  With a complete ANTEX file this is the usual datum of the
+    phase-centre range errors; with a partial one (a few satellites calibrated) neither
+    the corrected nor the uncorrected satellites are shifted against each other by the
+    offsets the file does not give.
+    """
+    col_of_sv = np.array([groups.index(g) for g in grp_sv])
     if align_clock == "epoch":
-        datum, n_datum = _clock_datum(clock_raw - w_r[None, :] * radial, use, grp_sv, present)
-    elif align_clock == "clock":
-        datum, n_datum = _clock_datum(clock_raw, use, grp_sv, present)
+        sh = np.zeros(radial.shape) if shift is None else shift
+        w_sh = w_r[None, :] * sh
+        datum, n = _clock_datum(clock_raw - w_r[None, :] * radial + w_sh, use, grp_sv, groups)
+        corrected = sh != 0.0
+        m = use & corrected
+        lower = np.zeros(datum.shape)
+        for k, group in enumerate(groups):  # per clock group (a handful)
+            cols = grp_sv == group
+            cnt = m[:, cols].sum(axis=1)
+            total = np.where(m[:, cols], w_sh[:, cols], 0.0).sum(axis=1)
+            lower[:, k] = np.where(cnt > 0, total / np.maximum(cnt, 1), 0.0)
+        per_sample = datum[:, col_of_sv] - np.where(corrected, lower[:, col_of_sv], 0.0)
+        return clock_raw - per_sample, datum, n
+    if align_clock == "clock":
+        datum, n = _clock_datum(clock_raw, use, grp_sv, groups)
     else:
-        datum = np.zeros((t_ns.size, len(present)))
-        n_datum = np.zeros((t_ns.size, len(present)), dtype=np.int64)
-    col_of_sv = np.array([present.index(g) for g in grp_sv])
-    clock = clock_raw - datum[:, col_of_sv]
+        datum = np.zeros((clock_raw.shape[0], len(groups)))
+        n = np.zeros((clock_raw.shape[0], len(groups)), dtype=np.int64)
+    return clock_raw - datum[:, col_of_sv], datum, n
 
-    transverse = w_ac2[None, :] * (along**2 + cross**2)
-    sisre_orb = np.sqrt(w_r[None, :] ** 2 * radial**2 + transverse)
-    sisre_full = np.sqrt((w_r[None, :] * radial - clock) ** 2 + transverse)
 
-    age = np.where(
-        np.asarray(b.extra["reference_ns"]) == np.iinfo(np.int64).min,
-        np.nan,
-        (t_ns[:, None] - np.asarray(b.extra["reference_ns"])) / _NS,
-    )
-    messages = np.asarray(b.extra["message"])
-    msg_sv = _first_nonempty_cols(messages)
+def _sisre_values(orbit, clock, geom) -> tuple[np.ndarray, np.ndarray]:
+    """Orbit-only and orbit+clock SISRE [m] (Montenbruck et al. 2018, eq. 1-2)."""
+    w_r, w_ac2 = geom["w_r"][None, :], geom["w_ac2"][None, :]
+    transverse = w_ac2 * (orbit["along"] ** 2 + orbit["cross"] ** 2)
+    sisre_orb = np.sqrt(w_r**2 * orbit["radial"] ** 2 + transverse)
+    sisre_full = np.sqrt((w_r * orbit["radial"] - clock) ** 2 + transverse)
+    return sisre_orb, sisre_full
 
+
+def _dataset(
+    t_ns, svs, sys_sv, b, p, v, orbit, geom, clock_raw, clock, corr_s, sisre_orb,
+    sisre_full, datum, n_datum, groups, grp_sv,
+) -> xr.Dataset:  # fmt: skip
+    """The (time, sv) result Dataset (see :func:`sisre` for the variables)."""
+    ref = np.asarray(b.extra["reference_ns"])
+    age = np.where(ref == np.iinfo(np.int64).min, np.nan, (t_ns[:, None] - ref) / _NS)
+    msg_sv = _first_nonempty_cols(np.asarray(b.extra["message"]))
+    corrected = np.asarray(p.extra.get("antenna_corrected", np.zeros(p.shape, bool)))
     dims = ("time", "sv")
     ds = xr.Dataset(
         {
-            "radial_m": (dims, radial),
-            "along_m": (dims, along),
-            "cross_m": (dims, cross),
-            "orbit_3d_m": (dims, orbit_3d),
+            "radial_m": (dims, orbit["radial"]),
+            "along_m": (dims, orbit["along"]),
+            "cross_m": (dims, orbit["cross"]),
+            "orbit_3d_m": (dims, orbit["3d"]),
             "clock_raw_m": (dims, clock_raw),
             "clock_m": (dims, clock),
             "sisre_orbit_m": (dims, sisre_orb),
             "sisre_m": (dims, sisre_full),
-            "reference_correction_m": (dims, np.where(b_computed, _C * corr_s, np.nan)),
-            "healthy": (dims, healthy),
+            "reference_correction_m": (dims, np.where(v["computed"], _C * corr_s, np.nan)),
+            "healthy": (dims, v["healthy"]),
             "broadcast_status": (dims, b.status.astype(np.int8)),
             "precise_status": (dims, np.asarray(p.status).astype(np.int8)),
             "iod": (dims, np.asarray(b.extra["iod"], dtype=np.float64)),
             "ephemeris_age_s": (dims, age),
+            "antenna_corrected": (dims, corrected),
             "clock_datum_m": (("time", "clock_group"), datum),
             "clock_datum_n": (("time", "clock_group"), n_datum),
         },
         coords={
             "time": _time_labels(t_ns),
             "sv": svs,
-            "clock_group": ("clock_group", np.asarray(present, dtype="<U2")),
+            "clock_group": ("clock_group", np.asarray(groups, dtype="<U2")),
             "sv_system": ("sv", sys_sv),
             "sv_clock_group": ("sv", grp_sv),
-            "orbit_class": ("sv", cls_sv),
-            "semi_major_axis_m": ("sv", a_sv),
-            "inclination_deg": ("sv", inc_sv),
-            "w_r": ("sv", w_r),
-            "w_ac2": ("sv", w_ac2),
-            "weight_key": ("sv", w_key),
+            "orbit_class": ("sv", geom["cls"]),
+            "semi_major_axis_m": ("sv", geom["a"]),
+            "inclination_deg": ("sv", geom["inc"]),
+            "w_r": ("sv", geom["w_r"]),
+            "w_ac2": ("sv", geom["w_ac2"]),
+            "weight_key": ("sv", geom["key"]),
             "message": ("sv", msg_sv),
         },
     )
     ds["time"].attrs["time_scale"] = "GPST"
-    systems_present = [x for x in _SYSTEM_ORDER if x in set(sys_sv.tolist())]
-    ds.attrs.update(
-        _attributes(
-            precise, systems_present, msg_sv, sys_sv, align_clock, gd_missing, rule, split_bds
-        )
-    )
     return ds
 
 
@@ -527,6 +618,26 @@ def _first_nonempty_cols(m: np.ndarray) -> np.ndarray:
     return out.astype("<U4")
 
 
+def _antenna_statement(precise) -> str:
+    antex = getattr(precise, "antex", None)
+    if antex is None:
+        return ANTENNA_STATEMENT
+    missing = sorted(getattr(precise, "antenna_missing", ()) or ())
+    text = (
+        f"Satellite antenna phase-centre offsets from {getattr(antex, 'path', 'ANTEX')} "
+        "applied to the precise orbits (ionosphere-free PCO of each broadcast orbit's "
+        "signal pair, nominal yaw-steering attitude): both orbits refer to the antenna "
+        "phase centre."
+    )
+    if missing:
+        text += (
+            f" NOT corrected: {len(missing)} satellites not in the ANTEX file at these "
+            "epochs (centre of mass kept, their radial offset of ~0.5-2.5 m remains; "
+            "listed in 'antenna_missing')."
+        )
+    return text
+
+
 def _attributes(precise, present, msg_sv, sys_sv, align_clock, gd_missing, rule, split_bds) -> dict:
     attrs: dict[str, Any] = {
         "time_scale": "GPST",
@@ -540,7 +651,8 @@ def _attributes(precise, present, msg_sv, sys_sv, align_clock, gd_missing, rule,
             if split_bds and align_clock != "none"
             else ""
         ),
-        "antenna": ANTENNA_STATEMENT,
+        "antenna": _antenna_statement(precise),
+        "antenna_missing": " ".join(sorted(getattr(precise, "antenna_missing", ()) or ())),
         "rac_frame": "radial/along-track/cross-track of the precise orbit, built with the "
         "inertial velocity v + omega_e x r",
         "weights_source": "Montenbruck, Steigenberger & Hauschild (2018), Adv. Space Res. "

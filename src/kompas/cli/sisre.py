@@ -77,6 +77,12 @@ def _print_report(summary, report: dict, per_satellite: bool) -> None:
         f"[bold]Clock alignment[/bold]: {summary.attrs.get('clock_alignment')}", highlight=False
     )
     console.print(f"[bold]Antenna[/bold]: {summary.attrs.get('antenna')}", highlight=False)
+    if summary.attrs.get("antenna_missing"):
+        console.print(
+            "[bold]Not in the ANTEX file[/bold] (centre of mass kept): "
+            + summary.attrs["antenna_missing"],
+            highlight=False,
+        )
     console.print(f"[bold]Weights[/bold]: {summary.attrs.get('weights_source')}", highlight=False)
     console.print(f"Precise product: {summary.attrs.get('precise_source')}", highlight=False)
     console.print(
@@ -168,10 +174,19 @@ def plot_sisre(ds, summary, path: str | Path) -> None:
 )
 @click.option(
     "--rule",
-    type=click.Choice(["nearest", "latest"]),
+    type=click.Choice(["nearest", "latest", "transmitted"]),
     default="nearest",
     show_default=True,
-    help="Ephemeris selection rule.",
+    help="Record choice: toe nearest to t (post-processing), latest toe, or the record "
+    "most recently transmitted (what a real-time receiver had). Every rule keeps to each "
+    "system's validity interval.",
+)
+@click.option(
+    "--antex",
+    "antex_file",
+    type=click.Path(exists=True, dir_okay=False),
+    help="ANTEX file (e.g. igs20.atx): satellite antenna offsets applied to the precise "
+    "orbits, so both refer to the antenna phase centre.",
 )
 @click.option("--per-satellite", is_flag=True, help="Also print the per-satellite table.")
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
@@ -190,6 +205,7 @@ def sisre_command(
     align_clock,
     galileo_message,
     rule,
+    antex_file,
     per_satellite,
     as_json,
     plot_path,
@@ -211,7 +227,12 @@ def sisre_command(
         sp3 = read_sp3(list(sp3_files))
         clk = read_rinex_clock(list(clk_files)) if clk_files else None
         t_read = time.perf_counter() - t0
-        precise = PreciseOrbit(sp3, clk)
+        antex = None
+        if antex_file:
+            from kompas.io.antex import read_antex
+
+            antex = read_antex(antex_file)
+        precise = PreciseOrbit(sp3, clk, antex=antex)
         ds = sisre(
             navdata,
             precise,
@@ -227,6 +248,8 @@ def sisre_command(
         "navigation_files": list(nav),
         "sp3_files": list(sp3_files),
         "clock_files": list(clk_files),
+        "antex_file": antex_file,
+        "rule": rule,
         "interval_s": interval_s,
         "epochs": int(ds.sizes["time"]),
         "satellites": int(ds.sizes["sv"]),

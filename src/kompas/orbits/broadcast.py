@@ -1,9 +1,10 @@
 """Broadcast satellite states for every constellation: :func:`satellite_states`.
 
-For each (satellite, time) request one ephemeris record is chosen (vectorised, see
-:mod:`kompas.orbits.selection`) and evaluated: Keplerian elements for GPS, Galileo,
+For each (satellite, time) request one ephemeris record is chosen (vectorised, every rule
+in :mod:`kompas.orbits.selection`) and evaluated: Keplerian elements for GPS, Galileo,
 BDS (including the GEO algorithm), QZSS and NavIC (:mod:`kompas.orbits.kepler`),
-numerical integration for GLONASS FDMA (:mod:`kompas.orbits.glonass`).
+numerical integration for GLONASS FDMA (:mod:`kompas.orbits.glonass`), the quadratic
+SBAS GEO navigation message (MT9: position, velocity, acceleration at t0).
 
 The Python loops run over systems and message types only.
 """
@@ -11,6 +12,7 @@ The Python loops run over systems and message types only.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -24,13 +26,14 @@ from kompas.orbits.kepler import (
     is_geostationary,
     keplerian_states,
 )
-from kompas.orbits.selection import select_records
+from kompas.orbits.selection import RULES, select_records, transmission_ns, validity_window_s
 from kompas.orbits.states import SatelliteStates, StateStatus
+from kompas.time.convert import as_instants_ns
 
 __all__ = [
     "satellite_states",
     "DEFAULT_MESSAGES",
-    "DEFAULT_MAX_AGE_S",
+    "DEFAULT_RULE",
     "as_instants_ns",
 ]
 
@@ -45,25 +48,28 @@ DEFAULT_MESSAGES: dict[str, tuple[str, ...]] = {
     "C": ("D1", "D2"),
     "I": ("LNAV",),
     "R": ("FDMA",),
+    "S": ("SBAS",),
 }
 
-#: Largest |t - t_oe| (GLONASS |t - t_b|) at which a record is used [s].  GPS and QZSS
-#: default to half of the broadcast fit interval instead (IS-GPS-200 20.3.4.4: fit flag
-#: 0 = 4 h for GPS; IS-QZSS-PNT-005: 2 h for QZSS), see :func:`_half_window_ns`.
-#: Galileo: 4 h nominal validity of a data set; BDS: D1/D2 sets are refreshed hourly,
-#: 2 h keeps a margin for a missed upload; NavIC sets are refreshed every 2 h; GLONASS:
-#: t_b every 30 min, so 30 min tolerates one missing set (the ICD's nominal is 15 min).
-DEFAULT_MAX_AGE_S: dict[str, float] = {
-    "E": 4 * 3600.0,
-    "C": 2 * 3600.0,
-    "I": 2 * 3600.0,
-    "R": 30 * 60.0,
-}
-_DEFAULT_FIT_H = {"G": 4.0, "J": 2.0}
+#: Default record choice of :func:`satellite_states` and :func:`kompas.sisre`:
+#: ``"nearest"``.  Post-processing with a complete file, it picks the best-fitting record
+#: (toe nearest to t) and, with the per-system validity of
+#: :data:`kompas.constants.EPHEMERIS_VALIDITY_S`, never a premature or stale one; on the
+#: NIST day it gives SISRE as low as or lower than ``"transmitted"`` (which reproduces a
+#: real-time receiver and is what a receiver-comparison wants: pass ``rule=`` then).
+DEFAULT_RULE = "nearest"
 
 #: Galileo health word bits that matter per message (RINEX 3.05 Table A8 / OS SIS ICD
 #: 5.1.9.3): I/NAV users E1-B (bits 0-2: DVS, HS) and E5b (bits 6-8); F/NAV: E5a (3-5).
 _GAL_HEALTH_MASK = {"INAV": 0b111000111, "FNAV": 0b000111000}
+#: GPS/QZSS CNAV signal health (IS-GPS-200N 30.3.3.1.1.2, message type 10: one bit each
+#: for L1, L2, L5, 1 = some or all codes bad), RINEX 4 packs them as L1*4 + L2*2 + L5.
+#: kompas's CNAV clock is the L1/L2 P(Y) one, so L1 and L2 decide; the L5 bit (set on
+#: every satellite while L5 was pre-operational, e.g. all of 2023-03-12) does not.
+_CNAV_HEALTH_MASK = 0b110
+#: SBAS health (RINEX 3.05 section 8.3.3 from MT17): bit 0 ranging off (meaningful only
+#: when bit 4, "MT17 health not available", is clear), bit 5 URA index 15 "do not use".
+_SBAS_RANGING_OFF, _SBAS_NO_MT17, _SBAS_DO_NOT_USE = 0b1, 0b10000, 0b100000
 
 #: Preference between statuses of one request seen through several tables.
 _RANK = np.zeros(max(int(s) for s in StateStatus) + 1, dtype=np.int8)
@@ -74,15 +80,6 @@ for _s, _r in (
     (StateStatus.UNSUPPORTED, 1),
 ):
     _RANK[int(_s)] = _r
-
-
-def as_instants_ns(t: Any) -> np.ndarray:
-    """int64 GPST-continuous nanoseconds from a :class:`kompas.time.Time` or integers."""
-    ns = getattr(t, "ns", t)
-    arr = np.asarray(ns)
-    if arr.dtype.kind not in "iu":
-        raise TypeError("times must be kompas.time.Time or int64 nanosecond instants")
-    return arr.astype(np.int64, copy=False)
 
 
 def _messages_tuple(value: str | Sequence[str]) -> tuple[str, ...]:
@@ -107,27 +104,21 @@ def _healthy(table, system: str, message: str) -> np.ndarray:
     """Per-record health (NaN = not given = not marked unhealthy)."""
     h = _column(table, "health")
     known = np.isfinite(h)
+    word = np.where(known, h, 0).astype(np.int64)
     if system == "E":
-        mask = _GAL_HEALTH_MASK.get(message, 0b111111111)
-        bad = known & ((np.where(known, h, 0).astype(np.int64) & mask) != 0)
+        bad = (word & _GAL_HEALTH_MASK.get(message, 0b111111111)) != 0
+    elif system in "GJ" and message == "CNAV":
+        bad = (word & _CNAV_HEALTH_MASK) != 0
+    elif system == "S":
+        ranging_off = ((word & _SBAS_NO_MT17) == 0) & ((word & _SBAS_RANGING_OFF) != 0)
+        bad = ranging_off | ((word & _SBAS_DO_NOT_USE) != 0)
     else:
-        bad = known & (h != 0)
-    return ~bad
-
-
-def _half_window_ns(table, system: str, max_age_s: Mapping[str, float]) -> np.ndarray:
-    if system in max_age_s:
-        return np.full(len(table), int(max_age_s[system] * _NS), dtype=np.int64)
-    if system in _DEFAULT_FIT_H:
-        fit = _column(table, "fit_interval_h")
-        # RINEX gives hours for GPS; a 0/1 flag for QZSS (and 0 in some GPS writers).
-        hours = np.where(np.isfinite(fit) & (fit >= 2.0), fit, _DEFAULT_FIT_H[system])
-        return (hours * 1800.0 * _NS).astype(np.int64)
-    return np.full(len(table), int(DEFAULT_MAX_AGE_S.get(system, 7200.0) * _NS), np.int64)
+        bad = word != 0
+    return ~(known & bad)
 
 
 def _iod(table, system: str) -> np.ndarray:
-    for name in ("iode", "iod_nav", "aode", "iodec"):
+    for name in ("iode", "iod_nav", "aode", "iodec", "iodn"):
         if name in table:
             return _column(table, name)
     if system == "R" and "toc_ns" in table:
@@ -154,6 +145,7 @@ class _Output:
         self.iod = np.full(n, np.nan)
         self.message = np.full(n, "", dtype="<U4")
         self.ref_ns = np.full(n, _NAT, dtype=np.int64)
+        self.ttm_ns = np.full(n, _NAT, dtype=np.int64)
 
     def would_improve(self, q: np.ndarray, status: StateStatus) -> np.ndarray:
         """Mask over ``q``: ``status`` ranks above the current status."""
@@ -166,13 +158,62 @@ class _Output:
         return better
 
 
+@dataclass(frozen=True)
+class _Request:
+    """Flattened (satellite, time) requests: one entry per element of the broadcast shape."""
+
+    sv: np.ndarray  # normalised ids, original shape
+    shape: tuple[int, ...]
+    uniq_sv: np.ndarray  # sorted unique ids
+    sat_code: np.ndarray  # (Q,) index into uniq_sv
+    t_ns: np.ndarray  # (Q,)
+    system: np.ndarray  # (Q,) system letter
+
+    @classmethod
+    def build(cls, sv: Any, t: Any, scale: Any) -> _Request:
+        from kompas.gnss.satellite import normalise_sv
+
+        sv_arr = normalise_sv(np.asarray(sv))
+        t_arr = as_instants_ns(t, scale)
+        shape = np.broadcast_shapes(sv_arr.shape, t_arr.shape)
+        uniq_sv, inv = np.unique(sv_arr, return_inverse=True)
+        sat_code = np.broadcast_to(inv.reshape(sv_arr.shape), shape).ravel()
+        sys_of_uniq = np.array([s[0] for s in uniq_sv], dtype="<U1")
+        system = sys_of_uniq[sat_code] if sat_code.size else np.array([], dtype="<U1")
+        t_flat = np.broadcast_to(t_arr, shape).ravel()
+        return cls(sv_arr, shape, uniq_sv, sat_code, t_flat, system)
+
+
+@dataclass(frozen=True)
+class _Choice:
+    """What the record choice needs besides the request: rule, health policy, windows."""
+
+    health: str
+    rule: str
+    margin_ns: int
+    max_age_s: Mapping[str, float]
+
+
+def _message_config(
+    gps_message, galileo_message, bds_message, messages
+) -> dict[str, tuple[str, ...]]:
+    cfg = dict(DEFAULT_MESSAGES)
+    cfg.update({"G": _messages_tuple(gps_message), "J": _messages_tuple(gps_message)})
+    cfg["E"] = _messages_tuple(galileo_message)
+    cfg["C"] = _messages_tuple(bds_message)
+    for key, val in (messages or {}).items():
+        cfg[key.upper()] = _messages_tuple(val)
+    return cfg
+
+
 def satellite_states(
     nav: Any,
     sv: Any,
     t: Any,
     *,
+    scale: str | None = None,
     health: str = "healthy",
-    rule: str = "nearest",
+    rule: str = DEFAULT_RULE,
     margin_s: float = 0.0,
     galileo_message: str | Sequence[str] = "INAV",
     bds_message: str | Sequence[str] = ("D1", "D2"),
@@ -189,15 +230,19 @@ def satellite_states(
     sv : array_like of str
         Satellite ids (``"G07"``); broadcast against ``t``.  For a (time, sv) grid pass
         ``t[:, None]`` and ``sv[None, :]``.
-    t : kompas.time.Time or array_like of int64
-        Evaluation instants (``Time`` or its ``.ns``: GPST-continuous nanoseconds).
+    t : Time, xarray time coordinate, datetime64 (with ``scale``) or int64 ns
+        Evaluation instants (see :func:`kompas.time.as_time`), e.g. ``read_sp3(f)["time"]``.
+    scale : str, optional
+        Time scale of plain ``datetime64`` labels in ``t``.
     health : {"healthy", "any"}
         ``"healthy"``: only healthy records are used; where only unhealthy ones cover t
         the state is NaN with status UNHEALTHY.  ``"any"``: unhealthy records are used
         too, the states are computed but still flagged UNHEALTHY (never silently).
-    rule : {"nearest", "latest"}
-        Record choice: the usable record with toe (GLONASS t_b) nearest to t, or the
-        latest with toe <= t + ``margin_s`` (what a receiver would hold).
+    rule : {"nearest", "latest", "transmitted"}
+        Record choice (:mod:`kompas.orbits.selection`): reference time nearest to t,
+        latest reference <= t + ``margin_s``, or most recently transmitted at t (what a
+        real-time receiver had).  Every rule keeps to each record's validity interval
+        (:data:`kompas.constants.EPHEMERIS_VALIDITY_S`).  Default :data:`DEFAULT_RULE`.
     margin_s : float
         Look-ahead of the ``"latest"`` rule.
     galileo_message : str or sequence of str
@@ -209,10 +254,11 @@ def satellite_states(
     gps_message : str or sequence of str
         ``"LNAV"``, ``"CNAV"`` or ``"CNV2"`` for GPS and QZSS.
     messages : mapping, optional
-        Per-system override, e.g. ``{"I": "LNAV", "R": "FDMA"}``.
+        Per-system override, e.g. ``{"I": "LNAV", "R": "FDMA", "S": "SBAS"}``.
     max_age_s : mapping, optional
-        Largest |t - t_oe| per system character in seconds; overrides the defaults
-        (:data:`DEFAULT_MAX_AGE_S`; GPS/QZSS: half the broadcast fit interval).
+        ``{system: seconds}``: replaces the end of the validity interval (the largest
+        t - toe); for systems whose interval is centred on toe (GPS, QZSS, GLONASS,
+        SBAS) its start becomes ``-seconds``, for the others it stays at toe.
 
     Returns
     -------
@@ -220,12 +266,14 @@ def satellite_states(
         Shape of ``broadcast(sv, t)``.  ``clock_s`` is the broadcast clock polynomial
         (the offset of the satellite clock from its own system time, for the system's
         reference signal: GPS/QZSS L1/L2 P(Y) iono-free, Galileo E1/E5b (I/NAV) or
-        E1/E5a (F/NAV), BDS B3I (D1/D2 and CNAV), GLONASS -tau_n + gamma_n (t - t_b)).
-        ``relativity_s`` is -2 r.v/c^2 for Keplerian systems; for GLONASS it is 0
-        because tau_n already contains the periodic term (GLONASS ICD 5.1, 3.3.3).
-        ``extra`` holds ``ephemeris_row`` (positional row in
-        ``nav.ephemerides[f"{sys}_{message}"]``, -1 if none), ``iod``, ``message``,
-        ``reference_ns`` (toe or t_b instant), ``relativity_ecc_s`` (F e sqrt(A) sin E)
+        E1/E5a (F/NAV), BDS B3I (D1/D2 and CNAV), GLONASS -tau_n + gamma_n (t - t_b),
+        SBAS a_Gf0 + a_Gf1 (t - t0)).  ``relativity_s`` is -2 r.v/c^2 for Keplerian
+        systems; for GLONASS and SBAS it is 0 because their broadcast clock already
+        contains the periodic term (GLONASS ICD 5.1, 3.3.3; the SBAS MT9 clock is the
+        ranging clock as broadcast).  ``extra`` holds ``ephemeris_row`` (positional row
+        in ``nav.ephemerides[f"{sys}_{message}"]``, -1 if none), ``iod``, ``message``,
+        ``reference_ns`` (toe, t_b or t0 instant), ``transmission_ns`` (the record's
+        transmission time as the rules see it), ``relativity_ecc_s`` (F e sqrt(A) sin E)
         and ``relativity_rv_s`` (-2 r.v/c^2 for every system).
 
     Notes
@@ -237,57 +285,36 @@ def satellite_states(
     """
     if health not in ("healthy", "any"):
         raise ValueError(f"health must be 'healthy' or 'any', not {health!r}")
-    from kompas.gnss.satellite import normalise_sv
-
-    sv_arr = normalise_sv(np.asarray(sv))
-    t_arr = as_instants_ns(t)
-    shape = np.broadcast_shapes(sv_arr.shape, t_arr.shape)
-    uniq_sv, inv = np.unique(sv_arr, return_inverse=True)
-    sat_code = np.broadcast_to(inv.reshape(sv_arr.shape), shape).ravel()
-    t_flat = np.broadcast_to(t_arr, shape).ravel()
-    sys_of_uniq = np.array([s[0] for s in uniq_sv], dtype="<U1")
-    sys_flat = sys_of_uniq[sat_code] if sat_code.size else np.array([], dtype="<U1")
-
-    msg_cfg = dict(DEFAULT_MESSAGES)
-    msg_cfg.update({"G": _messages_tuple(gps_message), "J": _messages_tuple(gps_message)})
-    msg_cfg["E"] = _messages_tuple(galileo_message)
-    msg_cfg["C"] = _messages_tuple(bds_message)
-    for key, val in (messages or {}).items():
-        msg_cfg[key.upper()] = _messages_tuple(val)
-    ages = dict(max_age_s or {})
-    margin_ns = int(round(margin_s * _NS))
-
-    out = _Output(sat_code.size)
+    if rule not in RULES:
+        raise ValueError(f"rule must be one of {list(RULES)}, not {rule!r}")
+    req = _Request.build(sv, t, scale)
+    cfg = _message_config(gps_message, galileo_message, bds_message, messages)
+    choice = _Choice(health, rule, int(round(margin_s * _NS)), dict(max_age_s or {}))
+    out = _Output(req.sat_code.size)
     tables = getattr(nav, "ephemerides", nav)
-    for system in np.unique(sys_of_uniq):
-        q_sys = np.nonzero(sys_flat == system)[0]
-        if system not in msg_cfg:
+    for system in np.unique(req.system):  # per system (a handful)
+        q_sys = np.nonzero(req.system == system)[0]
+        if system not in cfg:
             out.upgrade(q_sys, StateStatus.UNSUPPORTED)
             continue
-        for message in msg_cfg[system]:
+        for message in cfg[system]:  # per message type of the system
             table = tables.get(f"{system}_{message}")
             if table is None or len(table) == 0:
                 continue
-            _process_table(
-                out,
-                table,
-                str(system),
-                message,
-                uniq_sv,
-                sat_code,
-                t_flat,
-                q_sys,
-                health,
-                rule,
-                margin_ns,
-                ages,
-            )
+            if f"{system}:{message}" not in _SUPPORTED:
+                out.upgrade(q_sys, StateStatus.UNSUPPORTED)
+                continue
+            _process_table(out, table, str(system), message, req, q_sys, choice)
+    return _assemble(out, req)
 
+
+def _assemble(out: _Output, req: _Request) -> SatelliteStates:
+    shape = req.shape
     pos = out.pos.reshape(*shape, 3)
     vel = out.vel.reshape(*shape, 3)
     return SatelliteStates(
-        sv=np.broadcast_to(sv_arr, shape).copy(),
-        time_ns=t_flat.reshape(shape).copy(),
+        sv=np.broadcast_to(req.sv, shape).copy(),
+        time_ns=req.t_ns.reshape(shape).copy(),
         position_m=pos,
         velocity_mps=vel,
         clock_s=out.clock.reshape(shape),
@@ -301,6 +328,7 @@ def satellite_states(
             "iod": out.iod.reshape(shape),
             "message": out.message.reshape(shape),
             "reference_ns": out.ref_ns.reshape(shape),
+            "transmission_ns": out.ttm_ns.reshape(shape),
             "relativity_ecc_s": out.rel_ecc.reshape(shape),
             "relativity_rv_s": _relativity_rv(pos, vel),
         },
@@ -312,111 +340,160 @@ def _relativity_rv(pos: np.ndarray, vel: np.ndarray) -> np.ndarray:
     return -2.0 * np.einsum("...i,...i->...", pos, vel) / SPEED_OF_LIGHT_MPS**2
 
 
+def _table_records(
+    table, system: str, message: str, uniq_sv: np.ndarray, choice: _Choice
+) -> dict[str, np.ndarray]:
+    """Per-record arrays the choice needs: satellite code, reference, window, ttm, health."""
+    tbl_sv = np.asarray(table["sv"], dtype=str)
+    pos = np.minimum(np.searchsorted(uniq_sv, tbl_sv), max(uniq_sv.size - 1, 0))
+    rec_sat = np.where(uniq_sv[pos] == tbl_sv, pos, -1)
+    ref = _instants(table, "toc_ns" if system in "RS" else "toe_ns")
+    if system not in "RS":
+        # A record without toe falls back to toc (equal for every system's nominal use).
+        ref = np.where(ref == _NAT, _instants(table, "toc_ns"), ref)
+    rec_sat = np.where(ref == _NAT, -1, rec_sat)
+    start, end = validity_window_s(table, system, message, choice.max_age_s)
+    return {
+        "sat": rec_sat,
+        "ref": ref,
+        "start": start,
+        "end": end,
+        "ttm": transmission_ns(table, system, ref, start),  # also reported in extra
+        "healthy": _healthy(table, system, message),
+    }
+
+
+def _pick(rec: dict[str, np.ndarray], mask: np.ndarray, req_sat, req_t, choice: _Choice):
+    """Rows chosen among the records where ``mask`` (the others excluded)."""
+    return select_records(
+        np.where(mask, rec["sat"], -1),
+        rec["ref"],
+        rec["start"],
+        rec["end"],
+        req_sat,
+        req_t,
+        choice.rule,
+        choice.margin_ns,
+        rec["ttm"],
+    )
+
+
 def _process_table(
     out: _Output,
     table,
     system: str,
     message: str,
-    uniq_sv: np.ndarray,
-    sat_code: np.ndarray,
-    t_flat: np.ndarray,
+    req: _Request,
     q_sys: np.ndarray,
-    health: str,
-    rule: str,
-    margin_ns: int,
-    ages: Mapping[str, float],
+    choice: _Choice,
 ) -> None:
     """Select records of one (system, message) table and evaluate the chosen ones."""
     pending = q_sys[out.status[q_sys] != int(StateStatus.OK)]
     if pending.size == 0:
         return
-    tbl_sv = np.asarray(table["sv"], dtype=str)
-    pos_in_uniq = np.searchsorted(uniq_sv, tbl_sv)
-    pos_in_uniq = np.minimum(pos_in_uniq, max(uniq_sv.size - 1, 0))
-    rec_sat = np.where(uniq_sv[pos_in_uniq] == tbl_sv, pos_in_uniq, -1)
-    ref_col = "toc_ns" if system == "R" else "toe_ns"
-    ref = _instants(table, ref_col)
-    if system != "R":
-        # A record without toe falls back to toc (equal for every system's nominal use).
-        ref = np.where(ref == _NAT, _instants(table, "toc_ns"), ref)
-    rec_sat = np.where(ref == _NAT, -1, rec_sat)
-    half = _half_window_ns(table, system, ages)
-    healthy = _healthy(table, system, message)
-
-    req_sat = sat_code[pending]
-    req_t = t_flat[pending]
-    present = np.isin(req_sat, rec_sat[rec_sat >= 0])
+    rec = _table_records(table, system, message, req.uniq_sv, choice)
+    req_sat = req.sat_code[pending]
+    req_t = req.t_ns[pending]
+    present = np.isin(req_sat, rec["sat"][rec["sat"] >= 0])
     out.upgrade(pending[present], StateStatus.OUTSIDE_FIT)
 
-    def pick(rec_mask: np.ndarray) -> np.ndarray:
-        return select_records(
-            np.where(rec_mask, rec_sat, -1), ref, half, req_sat, req_t, rule, margin_ns
-        )
-
-    rows = pick(healthy)
+    rows = _pick(rec, rec["healthy"], req_sat, req_t, choice)
     sel = rows >= 0
     out.upgrade(pending[sel], StateStatus.OK)  # pending are not OK: all of them improve
-    _evaluate(out, table, system, message, pending[sel], rows[sel], req_t[sel], ref[rows[sel]])
-    rows_u = pick(~healthy)
+    _evaluate(out, table, system, message, pending[sel], rows[sel], req_t[sel], rec)
+    rows_u = _pick(rec, ~rec["healthy"], req_sat, req_t, choice)
     sel_u = ~sel & (rows_u >= 0)
-    if health == "healthy":
+    if choice.health == "healthy":
         out.upgrade(pending[sel_u], StateStatus.UNHEALTHY)
         return
     # health="any": unhealthy records are evaluated where nothing better exists, and the
     # states keep the UNHEALTHY status.
     improved = out.would_improve(pending, StateStatus.UNHEALTHY) & sel_u
     out.upgrade(pending[improved], StateStatus.UNHEALTHY)
-    r_u = rows_u[improved]
-    _evaluate(out, table, system, message, pending[improved], r_u, req_t[improved], ref[r_u])
+    _evaluate(
+        out, table, system, message, pending[improved], rows_u[improved], req_t[improved], rec
+    )
 
 
-def _evaluate(out, table, system, message, q, r, t_ns, ref_ns) -> None:
+def _glonass_states(table, r: np.ndarray, dt_ref: np.ndarray, dt_clock: np.ndarray):
+    """GLONASS FDMA: integrate the t_b state; clock -tau_n + gamma_n (t - t_b)."""
+    used, inv = np.unique(r, return_inverse=True)
+    p0 = np.stack([_column(table, c)[used] for c in ("x_m", "y_m", "z_m")], axis=-1)
+    v0 = np.stack([_column(table, c)[used] for c in ("vx_mps", "vy_mps", "vz_mps")], -1)
+    a0 = np.stack([_column(table, c)[used] for c in ("ax_mps2", "ay_mps2", "az_mps2")], -1)
+    # Luni-solar terms missing from a record are taken as zero (< 1 m over 15 min).
+    pos, vel = propagate_glonass(p0, v0, np.nan_to_num(a0), inv, dt_ref)
+    # Satellite clock offset t_sv - t_GLONASS = -tau_n + gamma_n (t - t_b); RINEX
+    # stores -tau_n ("SV clock bias") and +gamma_n (GLONASS ICD 5.1, 3.3.3).
+    gamma = _column(table, "gamma_n")[r]
+    clock = _column(table, "clock_bias_s")[r] + gamma * dt_clock
+    return pos, vel, clock, gamma, np.zeros_like(clock), np.full_like(clock, np.nan)
+
+
+def _sbas_states(table, r: np.ndarray, dt: np.ndarray):
+    """SBAS GEO (MT9, RTCA DO-229D A.4.4.11): r(t) = r0 + v0 dt + a0 dt^2 / 2 in WGS-84,
+    clock a_Gf0 + a_Gf1 dt (RINEX "SV clock bias" and "relative frequency bias")."""
+    axes = (
+        ("x_m", "vx_mps", "ax_mps2"),
+        ("y_m", "vy_mps", "ay_mps2"),
+        ("z_m", "vz_mps", "az_mps2"),
+    )
+    d = dt[:, None]
+    p0 = np.stack([_column(table, a[0])[r] for a in axes], axis=-1)
+    v0 = np.stack([_column(table, a[1])[r] for a in axes], axis=-1)
+    a0 = np.nan_to_num(np.stack([_column(table, a[2])[r] for a in axes], axis=-1))
+    pos = p0 + v0 * d + 0.5 * a0 * d * d
+    vel = v0 + a0 * d
+    drift = np.nan_to_num(_column(table, "af1_sps")[r])
+    clock = _column(table, "af0_s")[r] + drift * dt
+    return pos, vel, clock, drift, np.zeros_like(clock), np.full_like(clock, np.nan)
+
+
+def _kepler_states(table, system: str, r: np.ndarray, dt_ref, dt_clock):
+    """Keplerian systems: IS-GPS-200 user algorithm (BDS GEO variant), clock polynomial."""
+    const = SYSTEM_CONSTANTS[system]
+    el = KeplerElements.from_columns(table, r)
+    geo = is_geostationary(el.sqrt_a_sqrtm, el.i0_rad) if system == "C" else False
+    ks = keplerian_states(el, dt_ref, const.gm_m3ps2, const.omega_e_radps, geo)
+    pos, vel = ks.position_m, ks.velocity_mps
+    clock, drift = clock_polynomial(
+        _column(table, "af0_s")[r],
+        _column(table, "af1_sps")[r],
+        np.nan_to_num(_column(table, "af2_sps2")[r]),
+        dt_clock,
+    )
+    rel_ecc = (
+        const.f_rel_spsqrtm
+        * el.e
+        * np.sqrt(ks.semi_major_axis_m)
+        * np.sin(ks.eccentric_anomaly_rad)
+    )
+    return pos, vel, clock, drift, _relativity_rv(pos, vel), rel_ecc
+
+
+def _evaluate(out, table, system, message, q, r, t_ns, rec) -> None:
     """Compute states of flat requests ``q`` at ``t_ns`` from positional table rows ``r``."""
     if q.size == 0:
         return
-    toc = _instants(table, "toc_ns")[r]
-    dt_clock = (t_ns - toc).astype(np.float64) / _NS
+    ref_ns = rec["ref"][r]
+    dt_clock = (t_ns - _instants(table, "toc_ns")[r]).astype(np.float64) / _NS
     dt_ref = (t_ns - ref_ns).astype(np.float64) / _NS
     if system == "R":
-        used, rec = np.unique(r, return_inverse=True)
-        p0 = np.stack([_column(table, c)[used] for c in ("x_m", "y_m", "z_m")], axis=-1)
-        v0 = np.stack([_column(table, c)[used] for c in ("vx_mps", "vy_mps", "vz_mps")], -1)
-        a0 = np.stack([_column(table, c)[used] for c in ("ax_mps2", "ay_mps2", "az_mps2")], -1)
-        # Luni-solar terms missing from a record are taken as zero (< 1 m over 15 min).
-        pos, vel = propagate_glonass(p0, v0, np.nan_to_num(a0), rec, dt_ref)
-        cols = {c: _column(table, c)[r] for c in ("clock_bias_s", "gamma_n")}
-        # Satellite clock offset t_sv - t_GLONASS = -tau_n + gamma_n (t - t_b); RINEX
-        # stores -tau_n ("SV clock bias") and +gamma_n (GLONASS ICD 5.1, 3.3.3).
-        clock = cols["clock_bias_s"] + cols["gamma_n"] * dt_clock
-        drift = cols["gamma_n"]
-        rel = np.zeros_like(clock)
-        rel_ecc = np.full_like(clock, np.nan)
+        res = _glonass_states(table, r, dt_ref, dt_clock)
+    elif system == "S":
+        res = _sbas_states(table, r, dt_ref)
     else:
-        const = SYSTEM_CONSTANTS[system]
-        el = KeplerElements.from_columns(table, r)
-        geo = is_geostationary(el.sqrt_a_sqrtm, el.i0_rad) if system == "C" else False
-        ks = keplerian_states(el, dt_ref, const.gm_m3ps2, const.omega_e_radps, geo)
-        pos, vel = ks.position_m, ks.velocity_mps
-        clock, drift = clock_polynomial(
-            _column(table, "af0_s")[r],
-            _column(table, "af1_sps")[r],
-            np.nan_to_num(_column(table, "af2_sps2")[r]),
-            dt_clock,
-        )
-        rel_ecc = (
-            const.f_rel_spsqrtm
-            * el.e
-            * np.sqrt(ks.semi_major_axis_m)
-            * np.sin(ks.eccentric_anomaly_rad)
-        )
-        rel = _relativity_rv(pos, vel)
-    out.pos[q] = pos
-    out.vel[q] = vel
-    out.clock[q] = clock
-    out.drift[q] = drift
-    out.rel[q] = rel
-    out.rel_ecc[q] = rel_ecc
+        res = _kepler_states(table, system, r, dt_ref, dt_clock)
+    out.pos[q], out.vel[q], out.clock[q], out.drift[q], out.rel[q], out.rel_ecc[q] = res
     out.row[q] = r
     out.iod[q] = _iod(table, system)[r]
     out.message[q] = message
     out.ref_ns[q] = ref_ns
+    out.ttm_ns[q] = rec["ttm"][r]
+
+
+#: (system, message) pairs :func:`satellite_states` evaluates.
+_SUPPORTED = frozenset(
+    "G:LNAV G:CNAV G:CNV2 J:LNAV J:CNAV J:CNV2 E:INAV E:FNAV C:D1 C:D2 C:CNV1 C:CNV2 "
+    "C:CNV3 I:LNAV R:FDMA S:SBAS".split()
+)

@@ -27,8 +27,9 @@ from kompas.constants import (
     OMEGA_E_GPS_RADPS,
     SPEED_OF_LIGHT_MPS,
 )
-from kompas.orbits.broadcast import as_instants_ns, satellite_states
+from kompas.orbits.broadcast import satellite_states
 from kompas.orbits.states import SatelliteStates
+from kompas.time.convert import as_instants_ns
 
 __all__ = ["emission_states", "rotate_for_flight_time", "omega_e_for"]
 
@@ -75,6 +76,8 @@ def emission_states(
     t_rx: Any,
     receiver_ecef_m: Any,
     pseudorange_m: Any = None,
+    *,
+    scale: str | None = None,
     **kwargs: Any,
 ) -> SatelliteStates:
     """Satellite states at emission time, rotated into the ECEF frame at reception.
@@ -86,15 +89,18 @@ def emission_states(
         precise-orbit source offering ``states(sv, t) -> SatelliteStates``.
     sv : array_like of str
         Satellite ids, broadcast against ``t_rx``.
-    t_rx : kompas.time.Time or array_like of int64
-        Reception instants (receiver time; with a pseudorange, the receiver clock error
-        stays in the range and is not removed here).
+    t_rx : Time, xarray time coordinate, datetime64 (with ``scale``) or int64 ns
+        Reception instants (see :func:`kompas.time.as_time`; receiver time: with a
+        pseudorange, the receiver clock error stays in the range and is not removed here).
     receiver_ecef_m : array_like, shape (..., 3)
         Approximate receiver position (ECEF, m); broadcast against ``sv``/``t_rx``.
     pseudorange_m : array_like, optional
         Code pseudoranges; when given, emission time = t_rx - P/c - dt_sv.
+    scale : str, optional
+        Time scale of plain ``datetime64`` labels in ``t_rx``.
     **kwargs
-        Passed to the source (e.g. ``health=``, ``galileo_message=``).
+        Passed to the source (e.g. ``health=``, ``galileo_message=``, and for broadcast
+        data ``rule=``: ``"nearest"``, ``"latest"`` or ``"transmitted"``).
 
     Returns
     -------
@@ -104,7 +110,7 @@ def emission_states(
         geometric signal flight time and ``extra["reception_ns"]`` the reception
         instants.
     """
-    t_rx_ns = as_instants_ns(t_rx)
+    t_rx_ns = as_instants_ns(t_rx, scale)
     sv_arr = np.asarray(sv, dtype=str)
     rx = np.asarray(receiver_ecef_m, dtype=np.float64)
     shape = np.broadcast_shapes(sv_arr.shape, t_rx_ns.shape, rx.shape[:-1])

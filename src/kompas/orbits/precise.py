@@ -37,6 +37,7 @@ from kompas.constants import SPEED_OF_LIGHT_MPS
 from kompas.orbits.interpolate import lagrange_weights, window_starts
 from kompas.orbits.states import SatelliteStates, StateStatus
 from kompas.time import NAT_NS, Time
+from kompas.time.convert import as_instants_ns
 
 __all__ = ["PreciseOrbit", "precise_states", "DEFAULT_ORDER"]
 
@@ -45,15 +46,6 @@ __all__ = ["PreciseOrbit", "precise_states", "DEFAULT_ORDER"]
 DEFAULT_ORDER = 10
 _NS = 1_000_000_000
 _CHUNK = 1 << 16  # elements per vectorised block (bounds temporary memory)
-
-
-def _instants_ns(t: Any) -> np.ndarray:
-    """int64 GPST-continuous ns from a :class:`~kompas.time.Time` or integer instants."""
-    ns = getattr(t, "ns", t)
-    arr = np.asarray(ns)
-    if arr.dtype.kind not in "iu":
-        raise TypeError("t must be a kompas.time.Time or int64 nanosecond instants (Time.ns)")
-    return arr.astype(np.int64, copy=False)
 
 
 def _node_instants(ds: xr.Dataset) -> np.ndarray:
@@ -141,6 +133,16 @@ class PreciseOrbit:
     max_gap_factor : float
         A window (orbit) or interval (clock) longer than this many nominal sample
         intervals is a data gap: no interpolation across it.
+    antex : AntexFile or path, optional
+        Satellite antenna offsets (:func:`kompas.read_antex`): the states then refer to
+        the antenna phase centre of the ionosphere-free pair each broadcast orbit uses
+        (:data:`kompas.orbits.antenna.DEFAULT_PCO_FREQUENCIES`), as broadcast orbits do,
+        with the nominal yaw-steering attitude.  A satellite without a valid antenna in
+        the file keeps its centre of mass and is reported: ``extra["antenna_corrected"]``
+        is False for its states and its id is in :attr:`antenna_missing`.
+    antex_frequencies : mapping, optional
+        ANTEX codes per system overriding the defaults, e.g. ``{"E": ("E01", "E05")}``
+        for F/NAV users.
 
     Attributes
     ----------
@@ -150,6 +152,8 @@ class PreciseOrbit:
         ``"com"`` for IGS/MGEX SP3.
     svs : numpy.ndarray of str
         Satellites in the orbit product.
+    antenna_missing : set of str
+        Satellites asked for (so far) that the ANTEX file could not correct.
     """
 
     def __init__(
@@ -159,6 +163,8 @@ class PreciseOrbit:
         *,
         order: int = DEFAULT_ORDER,
         max_gap_factor: float = 1.5,
+        antex: Any = None,
+        antex_frequencies: Any = None,
     ) -> None:
         if order < 1:
             raise ValueError("order must be >= 1")
@@ -191,17 +197,29 @@ class PreciseOrbit:
         if clk is not None:
             src += " clk:" + str(clk.attrs.get("source", ""))
         self.source = src + (f" ({self.frame})" if self.frame else "")
+        if antex is not None and not hasattr(antex, "antennas"):
+            from kompas.io.antex import read_antex
+
+            antex = read_antex(antex)
+        self.antex = antex
+        self.antex_frequencies = antex_frequencies
+        self.antenna_missing: set[str] = set()
+        if antex is not None:
+            self.reference_point = "apc"
+            self.source += " antex:" + str(getattr(antex, "path", ""))
 
     # ------------------------------------------------------------------ public
-    def states(self, sv: Any, t: Any) -> SatelliteStates:
+    def states(self, sv: Any, t: Any, *, scale: str | None = None) -> SatelliteStates:
         """Satellite states for ``sv`` at instants ``t`` (broadcast together).
 
         Parameters
         ----------
         sv : array_like of str
             Satellite ids (``"G07"``).
-        t : kompas.time.Time or array_like of int64
-            Instants (``Time.ns``: ns since 1980-01-06 GPST, continuous).
+        t : Time, xarray time coordinate, datetime64 (with ``scale``) or int64 ns
+            Instants (see :func:`kompas.time.as_time`; ``read_sp3(f)["time"]`` works).
+        scale : str, optional
+            Time scale of plain ``datetime64`` labels in ``t``.
 
         Returns
         -------
@@ -209,7 +227,7 @@ class PreciseOrbit:
             Arrays of the broadcast shape; NaN and a status where not available.
         """
         sv_arr = np.asarray(sv).astype(str)
-        t_ns = _instants_ns(t)
+        t_ns = as_instants_ns(t, scale)
         sv_b, t_b = np.broadcast_arrays(sv_arr, t_ns)
         shape = t_b.shape
         t_f = t_b.ravel()
@@ -234,6 +252,12 @@ class PreciseOrbit:
             self._orbit_block(t_f[sl], col[sl], pos[sl], vel[sl], orb_st[sl])
             self._clock_block(t_f[sl], col[sl], ccol[sl], clock[sl], drift[sl], clk_st[sl])
 
+        extra = {
+            "orbit_status": orb_st.reshape(shape),
+            "clock_status": clk_st.reshape(shape),
+        }
+        if self.antex is not None:
+            extra.update(self._apply_antenna(sv_b.ravel(), t_f, pos, shape))
         rel = -2.0 * np.einsum("ij,ij->i", pos, vel) / SPEED_OF_LIGHT_MPS**2
         status = np.where(orb_st != StateStatus.OK, orb_st, clk_st).astype(np.int8)
         return SatelliteStates(
@@ -247,13 +271,23 @@ class PreciseOrbit:
             status=status.reshape(shape),
             source=self.source,
             reference_point=self.reference_point,
-            extra={
-                "orbit_status": orb_st.reshape(shape),
-                "clock_status": clk_st.reshape(shape),
-            },
+            extra=extra,
         )
 
     __call__ = states
+
+    def _apply_antenna(self, sv: np.ndarray, t_ns: np.ndarray, pos: np.ndarray, shape):
+        """Move CoM positions (in place) to the APC; the offsets and what was corrected."""
+        from kompas.orbits.antenna import satellite_pco_ecef_m
+
+        offset, found = satellite_pco_ecef_m(self.antex, sv, t_ns, pos, self.antex_frequencies)
+        pos[found] += offset[found]
+        computed = np.isfinite(pos).all(axis=-1)
+        self.antenna_missing |= set(np.unique(sv[computed & ~found]).tolist())
+        return {
+            "antenna_offset_m": offset.reshape(shape + (3,)),
+            "antenna_corrected": found.reshape(shape),
+        }
 
     # ------------------------------------------------------------------ blocks
     def _orbit_block(self, t_ns, col, pos_out, vel_out, status_out) -> None:

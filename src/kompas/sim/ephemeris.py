@@ -234,9 +234,11 @@ def _grid_ns(
     start_ns: int, end_ns: int, interval_s: int, label_shift_ns: int = 0, phase_s: int = 0
 ) -> np.ndarray:
     """Instants whose labels (instant - shift) are phase + multiples of the interval,
-    from the last one at or before start to the first at or after end."""
+    from the one before the last at or before start to the first at or after end (so
+    that signals emitted just before ``start`` find a record valid before it: Galileo
+    and BDS records are not used before their toe)."""
     step = interval_s * _S
-    first = start_ns - np.mod(start_ns - label_shift_ns - phase_s * _S, step)
+    first = start_ns - np.mod(start_ns - label_shift_ns - phase_s * _S, step) - step
     n = int(np.ceil((end_ns - first) / step)) + 1
     return first + step * np.arange(n, dtype=np.int64)
 
