@@ -60,7 +60,13 @@ _API: dict[str, str] = {
     "dop": "kompas.analysis.dop",
     "sisre": "kompas.analysis.sisre",
     "sisre_summary": "kompas.analysis.sisre",
+    "qc": "kompas.analysis.qc",
+    "QCResult": "kompas.analysis.qc",
+    "QCOptions": "kompas.analysis.qc",
     "run_demo": "kompas.sim.demo",
+    "time_offsets": "kompas.analysis.time_offsets",
+    "plan": "kompas.analysis.plan",
+    "day_report": "kompas.report.day",
     # simulation
     "nominal_navigation": "kompas.sim",
     "simulate_observations": "kompas.sim",

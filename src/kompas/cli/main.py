@@ -14,6 +14,10 @@ from kompas import __version__
 _COMMANDS: dict[str, str] = {
     "demo": "kompas.cli.demo:demo_command",
     "info": "kompas.cli.info:info",
+    "offsets": "kompas.cli.offsets:offsets_command",
+    "plan": "kompas.cli.plan:plan_command",
+    "report": "kompas.cli.report:report_command",
+    "qc": "kompas.cli.qc:qc_command",
     "sisre": "kompas.cli.sisre:sisre_command",
     "solve": "kompas.cli.solve:solve_command",
 }
