@@ -153,13 +153,14 @@ def qc_command(obs, nav, sp3_files, elmask_deg, position, as_json, report_path, 
 
 
 def _outputs(result, report_path, plot_dir) -> list[str]:
+    if not (report_path or plot_dir):
+        return []
+    from kompas.report.qc import qc_figures, write_qc_plots, write_qc_report
+
+    figures = qc_figures(result)
     written = []
     if report_path:
-        from kompas.report.qc import write_qc_report
-
-        written.append(str(write_qc_report(result, report_path)))
+        written.append(str(write_qc_report(result, report_path, figures)))
     if plot_dir:
-        from kompas.report.qc import write_qc_plots
-
-        written.extend(str(p) for p in write_qc_plots(result, plot_dir))
+        written.extend(str(p) for p in write_qc_plots(result, plot_dir, figures))
     return written

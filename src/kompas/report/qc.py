@@ -197,11 +197,11 @@ def completeness_figure(result: QCResult):
     pct = 100 * sig["completeness"].to_numpy(float)
     ax.bar(x, pct, color=colours)
     for xi, p in zip(x, pct, strict=True):
-        ax.text(xi, p + 1, f"{p:.0f}", ha="center", fontsize=7)
+        ax.text(xi, p + 1, f"{p:.1f}", ha="center", fontsize=7)
     ax.set_xticks(x, sig.index, rotation=60, fontsize=8)
     ax.set_ylim(0, 110)
     ax.set_ylabel("completeness [%]")
-    ax.set_title(f"Observations present / expected above {result.attrs.get('elmask_deg')}°")
+    ax.set_title(f"Observations present / expected above {result.attrs.get('elmask_deg'):g}°")
     ax.grid(alpha=0.3, axis="y")
     return fig
 
@@ -309,9 +309,10 @@ def _facts_html(result: QCResult) -> str:
     return f"<table id='facts'>{rows}</table>{notes}"
 
 
-def render_qc_report(result: QCResult) -> str:
-    """The report's HTML text (one self-contained page)."""
-    figures = qc_figures(result)
+def render_qc_report(result: QCResult, figures: dict | None = None) -> str:
+    """The report's HTML text (one self-contained page); ``figures`` from
+    :func:`qc_figures` when already made."""
+    figures = qc_figures(result) if figures is None else figures
     fig_html = "".join(
         figure_html(figure_png(fig), name, _CAPTIONS[name]) for name, fig in figures.items()
     )
@@ -342,19 +343,22 @@ teqc's o/slps; LLI: receiver loss-of-lock flags, counted apart.</p>
     )
 
 
-def write_qc_report(result: QCResult, path: str | Path) -> Path:
+def write_qc_report(result: QCResult, path: str | Path, figures: dict | None = None) -> Path:
     """Write the self-contained HTML report; returns its path."""
     path = Path(path)
-    path.write_text(render_qc_report(result), encoding="utf-8")
+    path.write_text(render_qc_report(result, figures), encoding="utf-8")
     return path
 
 
-def write_qc_plots(result: QCResult, directory: str | Path) -> list[Path]:
+def write_qc_plots(
+    result: QCResult, directory: str | Path, figures: dict | None = None
+) -> list[Path]:
     """Write every plot of the report as ``qc-<name>.png`` in ``directory`` (created)."""
     out = Path(directory)
     out.mkdir(parents=True, exist_ok=True)
     paths = []
-    for name, fig in qc_figures(result).items():
+    figures = qc_figures(result) if figures is None else figures
+    for name, fig in figures.items():
         p = out / f"qc-{name}.png"
         fig.savefig(p, dpi=110, bbox_inches="tight")
         paths.append(p)

@@ -44,8 +44,9 @@ def _statistic(x: np.ndarray, consecutive: np.ndarray) -> np.ndarray:
     enough = ok.sum(axis=1) >= MIN_SATELLITES
     out = np.full(n, np.nan)
     if enough.any():
-        with np.errstate(invalid="ignore"):
-            out[enough] = np.nanmedian(s[enough], axis=1)
+        from kompas.analysis.qc.slips import column_median
+
+        out[enough] = column_median(s[enough].T)
     return out
 
 

@@ -8,7 +8,9 @@ For a phase ``L_i`` with partner ``L_j`` (both in metres, frequencies f_i, f_j):
   smooth ionospheric rate and leaves phase noise (~3 mm) plus ionospheric acceleration.
   A slip is flagged where |r| > ``gf_threshold_m(Δt) = gf_base_m + gf_rate_mps·Δt`` (and
   above ``gf_sigma_factor`` robust σ of the satellite's own r, for noisy phases) and |r| is
-  the largest of its neighbours (a step shows as s at its epoch and −s/2 beside it).
+  the largest of its neighbours (a step shows as s at its epoch and −s/2 beside it).  The
+  threshold also rises with the local scatter of r (``gf_local_factor`` σ over
+  ±``gf_local_window`` samples), so that ionospheric disturbances are not taken for slips.
   On the NIST day (30 s) |r| above 10° has 99.9 % below ~4 cm; the default 0.03 m +
   1 mm/s·Δt gives 6 cm at 30 s and 3.1 cm at 1 Hz.  It sees every slip with
   |λ_i·n_i − λ_j·n_j| above that, i.e. all but a few pairs such as GPS (n1, n2) = (1, 1)
@@ -19,7 +21,11 @@ For a phase ``L_i`` with partner ``L_j`` (both in metres, frequencies f_i, f_j):
   means of the ``mw_window`` samples after and before each epoch (inside the arc); a slip
   is flagged where it exceeds ``mw_threshold_cycles`` (default 0.8, about 4σ of the
   difference of two 8-sample means at σ = 0.4) and is the largest within the window.
-  An MW detection within the window of a GF detection is that slip (dated by GF).
+  An MW detection within the window of a GF detection is that slip (dated by GF).  A GF
+  step that MW does not confirm (where MW is available) counts only above ``gf_alone_m``
+  (0.15 m): below, it is either an equal slip n_i = n_j (GPS L1/L2: 5.4 cm per cycle) or
+  the ionosphere — at NYA1 (79° N, 2024-05-06) hundreds of GF-only steps of 6-30 cm, not
+  quantised, came around magnetic noon with no MW change, i.e. ionospheric.
   MW is blind to equal slips n_i = n_j, which GF sees; GF is blind to the (77, 60) family,
   which MW sees as 17 wide-lane cycles.  The MW noise is white at the sampling rate, so its
   threshold is in cycles and does not scale with Δt.
@@ -35,7 +41,6 @@ after a longer gap a new arc starts and no slip is counted (it is a gap, reporte
 
 from __future__ import annotations
 
-import warnings
 from dataclasses import dataclass
 
 import numpy as np
@@ -53,6 +58,9 @@ class SlipSettings:
     gf_base_m: float = 0.03
     gf_rate_mps: float = 0.001
     gf_sigma_factor: float = 8.0
+    gf_alone_m: float = 0.15
+    gf_local_factor: float = 6.0
+    gf_local_window: int = 15
     mw_threshold_cycles: float = 0.8
     mw_sigma_factor: float = 5.0
     mw_window: int = 8
@@ -118,22 +126,53 @@ def _geometry_free(gf, valid, dt, prev, linked, settings):
     rate_next = np.where(nxt >= 0, _gathered(rate, nxt), np.nan)
     r = d1 - dt * _mean_of_two(rate_prev, rate_next)
     with np.errstate(invalid="ignore"):
-        over = np.abs(r) > np.maximum(gf_threshold_m(dt, settings), _robust_limit(r, settings))
-    return over & _local_max(np.where(linked, r, 0.0), prev, nxt)
+        limit = np.maximum(gf_threshold_m(dt, settings), _robust_limit(r, settings))
+        over = np.abs(r) > np.maximum(limit, _local_limit(r, settings))
+    return over & _local_max(np.where(linked, r, 0.0), prev, nxt), r
+
+
+def column_median(x: np.ndarray) -> np.ndarray:
+    """Median of the finite values of each column (NaN for an empty column), by one sort
+    (NaN sorts last) instead of :func:`numpy.nanmedian`'s copies."""
+    srt = np.sort(np.where(np.isfinite(x), x, np.nan), axis=0)
+    n = np.isfinite(srt).sum(axis=0)
+    lo = np.clip((n - 1) // 2, 0, None)
+    hi = np.clip(n // 2, 0, None)
+    cols = np.arange(x.shape[1])
+    med = 0.5 * (srt[lo, cols] + srt[hi, cols])
+    return np.where(n > 0, med, np.nan)
 
 
 def _robust_limit(r: np.ndarray, settings: SlipSettings) -> np.ndarray:
     """Per satellite, ``gf_sigma_factor`` robust standard deviations (1.4826 × median |r|)
     of the detrended GF changes: raises the threshold for noisy phases (SBAS GEOs on NIST
     show 3-5 cm of GF noise per epoch) and leaves it at the floor for normal ones (~2 mm)."""
-    a = np.abs(r)
-    ok = np.isfinite(a)
-    if not ok.any():
-        return np.zeros(r.shape[1])
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN columns: limit 0
-        med = np.nanmedian(np.where(ok, a, np.nan), axis=0)
+    if r.size == 0:
+        return np.zeros((1, r.shape[1]))
+    med = column_median(np.abs(r))
     return np.nan_to_num(settings.gf_sigma_factor * 1.4826 * med)[None, :]
+
+
+def _local_limit(r: np.ndarray, settings: SlipSettings) -> np.ndarray:
+    """``gf_local_factor`` local standard deviations of r from the mean |r| of the
+    ``gf_local_window`` samples on each side (the sample itself excluded; |r| capped at
+    0.3 m so that another slip nearby does not hide this one; σ ≈ 1.25 mean|r| for Gaussian
+    noise).  Ionospheric disturbances raise it for as long as they last; a lone slip does not
+    raise its own."""
+    w = settings.gf_local_window
+    ok = np.isfinite(r)
+    a = np.where(ok, np.minimum(np.abs(np.where(ok, r, 0.0)), 0.3), 0.0)
+    zero = np.zeros((1, r.shape[1]))
+    cs = np.vstack([zero, np.cumsum(a, axis=0)])
+    cn = np.vstack([zero, np.cumsum(ok, axis=0)])
+    n = r.shape[0]
+    lo = np.clip(np.arange(n) - w, 0, n)
+    hi = np.clip(np.arange(n) + w + 1, 0, n)
+    total = cs[hi] - cs[lo]
+    count = cn[hi] - cn[lo]
+    with np.errstate(invalid="ignore", divide="ignore"):
+        mean_abs = (total - a) / (count - ok)
+    return np.nan_to_num(settings.gf_local_factor * 1.25 * mean_abs)
 
 
 def _running_max(a: np.ndarray, k: int) -> np.ndarray:
@@ -246,7 +285,7 @@ def detect_slips(
     gf = mw = cmc = np.zeros(shape, bool)
     if partner_m is not None:
         dt = np.where(linked, t_s[:, None] - t_prev, np.nan)
-        gf = _geometry_free(phase_m - partner_m, valid, dt, prev, linked, settings)
+        gf, gf_r = _geometry_free(phase_m - partner_m, valid, dt, prev, linked, settings)
         if code_m is not None and partner_code_m is not None:
             mw_ok = valid & np.isfinite(code_m) & np.isfinite(partner_code_m)
             fi, fj = f_hz, f_partner_hz
@@ -261,6 +300,12 @@ def detect_slips(
             # an MW detection next to a GF one is the same slip, dated by GF
             k = settings.mw_window
             near_gf = _running_max(gf.astype(np.int8), k).astype(bool)
+            near_mw = _running_max(mw.astype(np.int8), k).astype(bool)
+            # a step in GF that MW (which sees it) does not confirm is an equal slip on
+            # both phases, or the ionosphere: only large ones are taken as slips
+            with np.errstate(invalid="ignore"):
+                alone_ok = np.abs(gf_r) > settings.gf_alone_m
+            gf = gf & (near_mw | alone_ok | ~mw_ok)
             mw = np.where(near_gf, mw & gf, mw)
     elif code_m is not None:
         cmc_m = code_m - phase_m

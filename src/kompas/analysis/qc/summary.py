@@ -175,9 +175,12 @@ def _signal_table(per_system, ds, el, opt, expected_sv, phases) -> tuple[pd.Data
                     obs_per_slip=pr["obs_per_slip"],
                 )
             if expected_sv is not None:
-                exp = int(expected_sv[:, s.cols][:, sent_by[code]].sum())
+                exp_s = expected_sv[:, s.cols] & sent_by[code][None, :]
+                exp = int(exp_s.sum())
                 row["expected"] = exp
-                row["completeness"] = n_obs / exp if exp else np.nan
+                # present where expected: satellites without an orbit count in neither
+                got = int((present[code] & exp_s).sum())
+                row["completeness"] = got / exp if exp else np.nan
             scode = "S" + code[1:]
             if scode in present:
                 st = snr_stats(ds[scode].values[:, s.cols], s.use, opt.low_snr_dbhz)
@@ -191,7 +194,15 @@ def _signal_table(per_system, ds, el, opt, expected_sv, phases) -> tuple[pd.Data
             if mp is not None:
                 mp_sat[key] = pd.Series(rms(mp, axis=0), index=s.sv)
                 mp_el[key] = elevation_bin_means(mp, el_s, square=True)[0]
-    return pd.DataFrame(rows).set_index("signal"), mp_sat, {"mp": mp_el, "snr": snr_el}
+    table = pd.DataFrame(rows)
+    cols = [
+        "signal", "system", "code", "phase", "partner", "n_obs", "n_mp", "mp_rms_m",
+        "mp_coefficient", "slips", "lli", "slips_per_1000", "obs_per_slip",
+    ] + (["expected", "completeness"] if expected_sv is not None else []) + [
+        "snr_code", "snr_mean_dbhz", "snr_low_fraction",
+    ]  # fmt: skip
+    table = table.reindex(columns=cols).set_index("signal")
+    return table, mp_sat, {"mp": mp_el, "snr": snr_el}
 
 
 def build_result(ds, grid, geom, el, opt, per_system, jumps, orbit_source, data) -> QCResult:
