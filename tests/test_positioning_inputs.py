@@ -46,8 +46,9 @@ def test_epoch_with_too_few_satellites_has_a_reason(short):
     obs, nav = short
     thin = obs.copy(deep=True)
     gps = np.flatnonzero(np.char.startswith(thin["sv"].values.astype(str), "G"))
-    values = thin["C1C"].values
-    values[3, gps[3:]] = np.nan  # epoch 3 keeps three GPS satellites
+    for code in ("C1C", "C1W", "C1P", "C1X", "C1L", "C1S"):  # every L1 fallback code
+        if code in thin:
+            thin[code].values[3, gps[3:]] = np.nan  # epoch 3 keeps three GPS satellites
     sol = _quiet_solve(thin, nav, systems="G")
     assert np.isnan(sol["position_ecef_m"].values[3]).all()
     assert sol["status"].values[3] == 2

@@ -82,6 +82,29 @@ A_REF_BDS_MEO_M = 27_906_100.0
 #: (BDS-SIS-ICD-B1C 1.0, same table).
 A_REF_BDS_IGSO_GEO_M = 42_162_200.0
 
+# --- ionosphere (appended by kompas.positioning) -------------------------------------------
+#: GPS Klobuchar coefficients used only when the navigation data carry no ionosphere
+#: model a system could use: the GPS broadcast set of 2004-01-01 that RTKLIB 2.4.3 also
+#: falls back on (rtkcmn.c ``ion_default``). alpha [s, s/sc, s/sc^2, s/sc^3], beta [s, ...].
+#: A climatological stand-in (it removes roughly half of a mid-latitude delay), stated as
+#: ``klobuchar_default`` in a solution's ``iono_models``.
+KLOBUCHAR_DEFAULT_ALPHA = (0.1118e-07, -0.7451e-08, -0.5961e-07, 0.1192e-06)
+KLOBUCHAR_DEFAULT_BETA = (0.1167e06, -0.2294e06, -0.1311e06, 0.1049e07)
+
+# --- ionosphere (appended by kompas.models.nequick_g / bdgim) ---------------------------------
+#: Galileo E1 carrier [Hz] (Galileo OS SIS ICD 2.1, 2.3.1: 154 x 10.23 MHz); NeQuick-G's
+#: default frequency.
+FREQ_GAL_E1_HZ = 1575.42e6
+#: BDS B1C carrier [Hz] (BDS-SIS-ICD-B1C 1.0, 4.2.1); BDGIM's default frequency.
+FREQ_BDS_B1C_HZ = 1575.42e6
+#: First-order ionospheric group delay constant K in delay = K TEC / f^2 [m^3/s^2]
+#: (Galileo Ionospheric Correction Algorithm for Galileo Single Frequency Users 1.2,
+#: 2.5.8 / eq. 152: 40.3 m^3/s^2).
+IONO_DELAY_CONSTANT_M3PS2 = 40.3
+#: The same constant as BDS-SIS-ICD-B1C 1.0, 7.10 (BDGIM) writes it: 40.28e16 / f^2 per TECU.
+IONO_DELAY_CONSTANT_BDS_M3PS2 = 40.28
+#: Earth radius of the NeQuick-G geometry [km] (Galileo ionospheric algorithm 1.2, 2.5.8.1).
+NEQUICK_EARTH_RADIUS_KM = 6371.2
 # --- validity of broadcast records (used by kompas.orbits.selection) ---------------------
 #: Interval over which one broadcast record may be used, relative to its reference time
 #: (toe; GLONASS t_b; SBAS t0), as (start, end) in seconds: a record is usable at t when
@@ -144,17 +167,3 @@ EPHEMERIS_VALIDITY_S: dict[str, tuple[float, float]] = {
 #: are transmitted from t_b - 15 min (the nominal P1 = 30 min interval centred on t_b;
 #: GLONASS ICD 5.1).  Used by the "transmitted" record-choice rule only.
 TRANSMISSION_FALLBACK_S: dict[str, float] = {"R": -900.0}
-# --- ionosphere (appended by kompas.models.nequick_g / bdgim) ---------------------------------
-#: Galileo E1 carrier [Hz] (Galileo OS SIS ICD 2.1, 2.3.1: 154 x 10.23 MHz); NeQuick-G's
-#: default frequency.
-FREQ_GAL_E1_HZ = 1575.42e6
-#: BDS B1C carrier [Hz] (BDS-SIS-ICD-B1C 1.0, 4.2.1); BDGIM's default frequency.
-FREQ_BDS_B1C_HZ = 1575.42e6
-#: First-order ionospheric group delay constant K in delay = K TEC / f^2 [m^3/s^2]
-#: (Galileo Ionospheric Correction Algorithm for Galileo Single Frequency Users 1.2,
-#: 2.5.8 / eq. 152: 40.3 m^3/s^2).
-IONO_DELAY_CONSTANT_M3PS2 = 40.3
-#: The same constant as BDS-SIS-ICD-B1C 1.0, 7.10 (BDGIM) writes it: 40.28e16 / f^2 per TECU.
-IONO_DELAY_CONSTANT_BDS_M3PS2 = 40.28
-#: Earth radius of the NeQuick-G geometry [km] (Galileo ionospheric algorithm 1.2, 2.5.8.1).
-NEQUICK_EARTH_RADIUS_KM = 6371.2

@@ -367,9 +367,18 @@ def time_offsets(
 
         if "G" not in systems.upper():
             raise ValueError("systems must include G: GPS is the reference clock")
+        from kompas.models.ionosphere import iono_model_for
+
+        opts = dict(solve_options)
+        if "iono" not in opts and opts.get("mode", "single") == "single":
+            # One ionosphere model for every system: with each system's own (NeQuick-G on
+            # Galileo, Klobuchar on GPS) the E-G clock difference absorbs the models'
+            # mean difference (NIST day: +13 ns), which is no receiver bias.
+            common = iono_model_for(nav, "G").model
+            opts["iono"] = common if common != "none" else "klobuchar_default"
         for k, ds in enumerate(obs):
             name = str(ds.attrs.get("marker_name") or f"station{k + 1}")[:4].upper() or "RX"
-            sols[name] = solve(ds, nav, systems=systems, **solve_options)
+            sols[name] = solve(ds, nav, systems=systems, **opts)
     for name, sol in sols.items():
         stats, per_epoch = receiver_biases(sol, nav, name)
         report.receivers[name] = stats

@@ -2,8 +2,10 @@
 constellation-level fault detection and Doppler velocity."""
 
 from kompas.positioning.options import SolveOptions
+from kompas.positioning.reasons import unsolved_reasons
 from kompas.positioning.solution import accuracy_summary, errors_against
-from kompas.positioning.spp import ExclusionReason, SolutionStatus, solve
+from kompas.positioning.spp import solve
+from kompas.positioning.status import ExclusionReason, SolutionStatus
 
 __all__ = [
     "solve",
@@ -12,4 +14,5 @@ __all__ = [
     "ExclusionReason",
     "errors_against",
     "accuracy_summary",
+    "unsolved_reasons",
 ]

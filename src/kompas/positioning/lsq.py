@@ -47,6 +47,8 @@ def wls_step(
     n_systems: int,
     residual_m: np.ndarray,
     weight: np.ndarray,
+    isb_prior_residual_m: np.ndarray | None = None,
+    isb_prior_weight: np.ndarray | None = None,
 ) -> WlsStep:
     """One Gauss-Newton step of code positioning for all epochs at once.
 
@@ -64,6 +66,10 @@ def wls_step(
         Observed minus computed, metres (NaN allowed where weight is 0).
     weight : ndarray (T, S)
         Inverse variances, 1/m^2; 0 removes a cell.
+    isb_prior_residual_m, isb_prior_weight : ndarray (T, K), optional
+        Pseudo-observations of the inter-system biases ``clock_k - clock_0`` (prior value
+        minus the current one, and its inverse variance; weight 0 = no prior). Column 0
+        carries none. A prior counts as an observation of its system's clock.
 
     Returns
     -------
@@ -83,9 +89,22 @@ def wls_step(
     rhs = np.matmul(hw.transpose(0, 2, 1), y[..., None])[..., 0]
     # systems without satellites at an epoch: pin their clock with a unit prior (dx = 0)
     seen = ((w > 0)[..., None] & (onehot > 0)).any(axis=1)
+    n_prior = np.zeros(n_t, np.int64)
+    if isb_prior_weight is not None:
+        wp = np.where(seen & seen[:, :1] & np.isfinite(isb_prior_residual_m), isb_prior_weight, 0.0)
+        wp[:, 0] = 0.0
+        yp = np.where(wp > 0, isb_prior_residual_m, 0.0)
+        k = np.arange(1, n_systems)
+        normal[:, 3, 3] += wp[:, 1:].sum(axis=1)
+        normal[:, 3 + k, 3 + k] += wp[:, 1:]
+        normal[:, 3, 3 + k] -= wp[:, 1:]
+        normal[:, 3 + k, 3] -= wp[:, 1:]
+        rhs[:, 3] -= (wp * yp)[:, 1:].sum(axis=1)
+        rhs[:, 3 + k] += (wp * yp)[:, 1:]
+        n_prior = np.count_nonzero(wp > 0, axis=1)
     diag = np.arange(3, m)
     normal[:, diag, diag] += np.where(seen, 0.0, 1.0)
-    n_used = np.count_nonzero(w > 0, axis=1)
+    n_used = np.count_nonzero(w > 0, axis=1) + n_prior
     n_params = 3 + seen.sum(axis=1)
     solvable = n_used >= n_params
     # keep the batch regular: replace unsolvable epochs by identity systems

@@ -1,12 +1,16 @@
 """Pick the pseudoranges (and Doppler, C/N0) each system contributes to a solution.
 
-Single-frequency mode uses one code per system (defaults in
-:data:`kompas.gnss.defaults.DEFAULT_SIGNAL`, with fall-backs when a file lacks it);
-dual-frequency mode forms the ionosphere-free combination
-``P_IF = (f1² P1 − f2² P2) / (f1² − f2²)`` per satellite.  GLONASS frequencies use each
-satellite's FDMA channel ``k`` (observation header, else navigation data); a GLONASS
-satellite whose channel is unknown is dropped with a warning — a guessed channel would
-put a wrong ionospheric scale factor into the arithmetic.
+Signals are chosen per epoch and satellite from priority lists, as RTKLIB's code
+priorities do: the first code of :data:`SINGLE_PRIORITY` (single frequency) or the first
+pair of :data:`DUAL_PRIORITY` (dual-frequency ionosphere-free
+``P_IF = (f1² P1 − f2² P2) / (f1² − f2²)``) that the receiver tracked at that epoch. Every
+code listed has a broadcast group delay defined for the system's default navigation
+message (:mod:`kompas.orbits.group_delay`), which the solver applies per cell for the
+chosen code. A user's ``signals`` entry replaces a system's list (one code or pair: no
+fallback; a list: that priority). GLONASS frequencies use each satellite's FDMA channel
+``k`` (observation header, else navigation data); a GLONASS satellite whose channel is
+unknown is dropped with a warning — a guessed channel would put a wrong ionospheric scale
+factor into the arithmetic.
 """
 
 from __future__ import annotations
@@ -18,10 +22,36 @@ import numpy as np
 import xarray as xr
 
 from kompas.errors import KompasError, KompasWarning
-from kompas.gnss.defaults import ALTERNATIVES, DEFAULT_DUAL_FREQUENCY, DEFAULT_SIGNAL
 from kompas.gnss.signals import frequency_hz
 
-__all__ = ["Measurements", "select_measurements"]
+__all__ = ["Measurements", "select_measurements", "SINGLE_PRIORITY", "DUAL_PRIORITY"]
+
+#: Single-frequency code priority per system (band 1 of each system's default message:
+#: GPS/QZSS LNAV T_GD refers to L1 C/A, P(Y) and L1C alike; Galileo E1 C (pilot), X
+#: (data+pilot), B (data) share BGD; BDS B1I D1/D2 T_GD1).
+SINGLE_PRIORITY: dict[str, tuple[str, ...]] = {
+    "G": ("C1C", "C1W", "C1P", "C1X", "C1L", "C1S"),
+    "R": ("C1C", "C1P"),
+    "E": ("C1C", "C1X", "C1B"),
+    "C": ("C2I", "C2X", "C2Q"),
+    "J": ("C1C", "C1X", "C1L", "C1S"),
+    "I": ("C5A", "C5X"),
+    "S": ("C1C",),
+}
+#: Dual-frequency pairs per system in order of preference: the clock's own pair first
+#: (GPS L1/L2 P(Y), Galileo I/NAV E1/E5b and F/NAV E1/E5a, BDS B1I/B3I), then the other
+#: tracking modes of the same bands, then other bands. GPS/QZSS L5 is left out: the LNAV
+#: message used by default defines no L5 group delay (CNAV's ISC_L5 would be needed).
+DUAL_PRIORITY: dict[str, tuple[tuple[str, str], ...]] = {
+    "G": (("C1C", "C2W"), ("C1W", "C2W"), ("C1C", "C2L"), ("C1C", "C2X"), ("C1C", "C2S")),
+    "R": (("C1C", "C2C"), ("C1C", "C2P"), ("C1P", "C2P")),
+    "E": (("C1C", "C5Q"), ("C1X", "C5X"), ("C1C", "C5X"), ("C1X", "C5Q"), ("C1C", "C7Q"),
+          ("C1X", "C7X"), ("C1B", "C5I"), ("C1B", "C7I")),
+    "C": (("C2I", "C6I"), ("C2X", "C6X"), ("C2Q", "C6Q"), ("C2I", "C7I"), ("C2X", "C7X")),
+    "J": (("C1C", "C2L"), ("C1C", "C2X"), ("C1X", "C2X")),
+    "I": (("C5A", "C9A"), ("C5X", "C9X")),
+    "S": (("C1C", "C5I"), ("C1C", "C5X")),
+}  # fmt: skip
 
 
 @dataclass
@@ -34,12 +64,17 @@ class Measurements:
     system : ndarray (S,) of str
         System character per satellite.
     codes : dict
-        System → tuple of RINEX codes used (one, or two for the iono-free combination).
+        System → tuple of the RINEX codes of its most used choice (one code, or the pair
+        of the iono-free combination).
+    signal : ndarray (T, S) of int16
+        Index into ``signal_names`` of the code (``"C1C"``) or pair (``"C1X+C5X"``)
+        chosen per cell, -1 where none.
+    signal_names : list of str
     pseudorange_m : ndarray (T, S)
         Code observation (or iono-free combination), NaN where absent, zero or negative.
-    frequency_hz : ndarray (S,)
-        Carrier frequency of the first code (for ionospheric scaling; NaN if unknown).
-    frequency2_hz : ndarray (S,)
+    frequency_hz : ndarray (T, S)
+        Carrier frequency of the (first) code chosen in each cell (NaN if none).
+    frequency2_hz : ndarray (T, S)
         Carrier frequency of the second code (iono-free mode), else NaN.
     doppler_hz, cn0_dbhz : ndarray (T, S)
         Doppler and C/N0 on the first code's band, NaN when not observed.
@@ -50,6 +85,8 @@ class Measurements:
     sv: np.ndarray
     system: np.ndarray
     codes: dict[str, tuple[str, ...]]
+    signal: np.ndarray
+    signal_names: list[str]
     pseudorange_m: np.ndarray
     frequency_hz: np.ndarray
     frequency2_hz: np.ndarray
@@ -58,14 +95,30 @@ class Measurements:
     mode: str
     dropped: dict[str, str] = field(default_factory=dict)
 
+    def signal_counts(self) -> dict[str, dict[str, int]]:
+        """System → {signal: cells with a pseudorange on it}."""
+        out: dict[str, dict[str, int]] = {}
+        ok = np.isfinite(self.pseudorange_m) & (self.signal >= 0)
+        for sys in dict.fromkeys(self.system):
+            sig = self.signal[:, self.system == sys][ok[:, self.system == sys]]
+            idx, n = np.unique(sig, return_counts=True)
+            order = np.argsort(-n, kind="stable")
+            out[str(sys)] = {self.signal_names[int(idx[i])]: int(n[i]) for i in order}
+        return out
 
-def _pick_code(obs: xr.Dataset, sys: str, wanted: str | None, present: np.ndarray) -> str | None:
-    """The code to use for one system: the requested one, else the first alternative seen."""
-    candidates = (wanted,) if wanted else (DEFAULT_SIGNAL[sys], *ALTERNATIVES.get(sys, ()))
-    for code in candidates:
-        if code in obs.data_vars and np.isfinite(obs[code].values[:, present]).any():
-            return code
-    return None
+
+def _candidates(sys: str, mode: str, wanted) -> list[tuple[str, ...]]:
+    """The system's priority list: a user's code/pair/list, else the defaults."""
+    if wanted is None:
+        if mode == "single":
+            return [(c,) for c in SINGLE_PRIORITY.get(sys, ())]
+        return [tuple(p) for p in DUAL_PRIORITY.get(sys, ())]
+    if isinstance(wanted, str):
+        return [(wanted,)]
+    items = list(wanted)
+    if mode == "iflc" and len(items) == 2 and all(isinstance(c, str) for c in items):
+        return [tuple(items)]
+    return [(c,) if isinstance(c, str) else tuple(c) for c in items]
 
 
 def _values(obs: xr.Dataset, code: str | None, cols: np.ndarray) -> np.ndarray:
@@ -78,7 +131,7 @@ def select_measurements(
     obs: xr.Dataset,
     systems: str,
     mode: str = "single",
-    signals: dict[str, str | tuple[str, str]] | None = None,
+    signals: dict | None = None,
     glonass_channels: dict[str, int] | None = None,
 ) -> Measurements:
     """Arrange the code observations of ``systems`` for positioning.
@@ -92,7 +145,9 @@ def select_measurements(
     mode : {"single", "iflc"}
         Single-frequency code, or the dual-frequency ionosphere-free combination.
     signals : dict, optional
-        Per system: a code (single) or a pair of codes (iflc) overriding the defaults.
+        Per system: a code (single) or a pair of codes (iflc) to use alone, or a list of
+        them in order of priority, replacing :data:`SINGLE_PRIORITY` /
+        :data:`DUAL_PRIORITY`.
     glonass_channels : dict, optional
         sv → FDMA channel k, merged over the observation header's channels.
 
@@ -108,8 +163,8 @@ def select_measurements(
     sys_of = np.array([s[0] for s in all_sv])
     channels = dict(obs.attrs.get("glonass_channels") or {})
     channels.update(glonass_channels or {})
-
-    sv_parts, sys_parts, p_parts, f1_parts, f2_parts, d_parts, s_parts = ([] for _ in range(7))
+    names: list[str] = []
+    parts: list[dict[str, np.ndarray]] = []
     codes: dict[str, tuple[str, ...]] = {}
     dropped: dict[str, str] = {}
     for sys in systems:
@@ -117,20 +172,6 @@ def select_measurements(
         if cols.size == 0:
             dropped[sys] = "no observations of this system in the file"
             continue
-        if mode == "single":
-            code1 = _pick_code(obs, sys, signals.get(sys), cols)
-            code2 = None
-            if code1 is None:
-                dropped[sys] = "no pseudorange on the requested/default signal"
-                continue
-            codes[sys] = (code1,)
-        else:
-            pair = signals.get(sys) or DEFAULT_DUAL_FREQUENCY.get(sys)
-            code1, code2 = pair if pair else (None, None)
-            if not pair or code1 not in obs.data_vars or code2 not in obs.data_vars:
-                dropped[sys] = f"dual-frequency codes {pair} not both in the file"
-                continue
-            codes[sys] = (code1, code2)
         sv_sys = all_sv[cols]
         k = None
         if sys == "R":
@@ -144,42 +185,86 @@ def select_measurements(
                     stacklevel=3,
                 )
                 cols, sv_sys, k = cols[~unknown], sv_sys[~unknown], k[~unknown]
-        f1 = _freq(sys, code1, sv_sys, k)
-        p1 = _values(obs, code1, cols)
-        if code2 is not None:
-            f2 = _freq(sys, code2, sv_sys, k)
-            p2 = _values(obs, code2, cols)
-            g1, g2 = f1**2, f2**2
-            p = (g1 * p1 - g2 * p2) / (g1 - g2)
-        else:
-            f2 = np.full(len(cols), np.nan)
-            p = p1
-        p = np.where(p > 0, p, np.nan)  # RINEX blanks/zeros never reach the arithmetic
-        band = code1[1:]
-        sv_parts.append(sv_sys)
-        sys_parts.append(np.full(len(cols), sys))
-        p_parts.append(p)
-        f1_parts.append(f1)
-        f2_parts.append(f2)
-        d_parts.append(_values(obs, "D" + band, cols))
-        s_parts.append(_values(obs, "S" + band, cols))
-    if not sv_parts:
+        cand = _candidates(sys, mode, signals.get(sys))
+        part = _choose(obs, sys, cols, sv_sys, k, cand, names)
+        if part is None:
+            tried = ", ".join("+".join(c) for c in cand)
+            dropped[sys] = f"no pseudoranges on any of {tried}"
+            continue
+        codes[sys] = part.pop("dominant")
+        parts.append(part)
+    if not parts:
         raise KompasError(
             f"no usable pseudoranges for systems {systems!r}: "
             + "; ".join(f"{k}: {v}" for k, v in dropped.items())
         )
+
+    def cat(key, axis=1):
+        return np.concatenate([p[key] for p in parts], axis=axis)
+
     return Measurements(
-        sv=np.concatenate(sv_parts),
-        system=np.concatenate(sys_parts),
+        sv=cat("sv", 0),
+        system=cat("system", 0),
         codes=codes,
-        pseudorange_m=np.concatenate(p_parts, axis=1),
-        frequency_hz=np.concatenate(f1_parts),
-        frequency2_hz=np.concatenate(f2_parts),
-        doppler_hz=np.concatenate(d_parts, axis=1),
-        cn0_dbhz=np.concatenate(s_parts, axis=1),
+        signal=cat("signal"),
+        signal_names=names,
+        pseudorange_m=cat("p"),
+        frequency_hz=cat("f1"),
+        frequency2_hz=cat("f2"),
+        doppler_hz=cat("doppler"),
+        cn0_dbhz=cat("cn0"),
         mode=mode,
         dropped=dropped,
     )
+
+
+def _choose(obs, sys, cols, sv_sys, k, candidates, names) -> dict | None:
+    """Per cell, the first candidate (code or pair) with observations; None if none."""
+    n_t, n = obs.sizes["time"], len(cols)
+    p = np.full((n_t, n), np.nan)
+    f1 = np.full((n_t, n), np.nan)
+    f2 = np.full((n_t, n), np.nan)
+    dop = np.full((n_t, n), np.nan)
+    cn0 = np.full((n_t, n), np.nan)
+    sig = np.full((n_t, n), -1, np.int16)
+    best, best_n = None, 0
+    for cand in candidates:  # a loop over a handful of codes
+        if not all(c in obs.data_vars for c in cand):
+            continue
+        v1 = _values(obs, cand[0], cols)
+        g1 = _freq(sys, cand[0], sv_sys, k)
+        if len(cand) == 2:
+            v2 = _values(obs, cand[1], cols)
+            g2 = _freq(sys, cand[1], sv_sys, k)
+            a, b = g1**2, g2**2
+            with np.errstate(invalid="ignore"):
+                v = (a * v1 - b * v2) / (a - b)
+            ok = (v1 > 0) & (v2 > 0) & np.isfinite(v)
+        else:
+            g2 = np.full(n, np.nan)
+            v = v1
+            ok = np.isfinite(v1) & (v1 > 0)  # RINEX blanks/zeros never reach the arithmetic
+        take = ok & np.isnan(p)
+        if not take.any():
+            continue
+        label = "+".join(cand)
+        if label not in names:
+            names.append(label)
+        p[take] = v[take]
+        sig[take] = names.index(label)
+        f1[take] = np.broadcast_to(g1, (n_t, n))[take]
+        f2[take] = np.broadcast_to(g2, (n_t, n))[take]
+        band = cand[0][1:]
+        dop[take] = _values(obs, "D" + band, cols)[take]
+        cn0[take] = _values(obs, "S" + band, cols)[take]
+        if take.sum() > best_n:
+            best, best_n = cand, int(take.sum())
+    if best is None:
+        return None
+    return {
+        "sv": sv_sys, "system": np.full(n, sys), "p": p, "f1": f1, "f2": f2, "doppler": dop,
+        "cn0": cn0, "signal": sig, "dominant": tuple(best),
+    }  # fmt: skip
 
 
 def _freq(sys: str, code: str, sv: np.ndarray, k: np.ndarray | None) -> np.ndarray:

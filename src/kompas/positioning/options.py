@@ -2,9 +2,16 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
-__all__ = ["SolveOptions", "CODE_ERROR_FACTOR", "BDS_KLOBUCHAR_REGION_DEG"]
+from kompas.orbits.selection import RULES
+
+__all__ = [
+    "SolveOptions",
+    "CODE_ERROR_FACTOR",
+    "BDS_KLOBUCHAR_REGION_DEG",
+    "resolve_options",
+]
 
 #: Code-noise factor per system, relative to GPS (RTKLIB's EFACT_* defaults: GLONASS C/A
 #: is noisier and suffers inter-frequency biases; SBAS is a GEO with weaker signals).
@@ -37,12 +44,18 @@ class SolveOptions:
         Single-frequency code with the broadcast ionosphere, or the dual-frequency
         ionosphere-free combination.
     signals : dict
-        Per-system code override (a code, or a pair of codes in ``iflc``).
+        Per-system signal choice replacing the priority lists of
+        :mod:`kompas.positioning.measurements`: a code (a pair in ``iflc``) used alone,
+        or a list of codes (pairs) in order of priority, tried per epoch and satellite.
     elmask_deg : float
         Elevation mask.
-    iono : {"broadcast", "none"}
-        Broadcast Klobuchar (GPS coefficients for G/E/J/R/I/S scaled by frequency; for
-        BDS see ``bds_iono``). Ignored in ``iflc``.
+    iono : str or dict
+        ``"broadcast"``: each system's own broadcast model where the navigation data
+        carry it, else the best available (:mod:`kompas.positioning.iono`); ``"none"``;
+        one model name for all systems (``"klobuchar_gps"``, ``"klobuchar_bds"``,
+        ``"nequick_g"``, ``"bdgim"``, ``"klobuchar_default"``); or ``{system: model}``.
+        The choice per system is the solution's ``iono_models`` attribute. Ignored in
+        ``iflc``.
     bds_iono : {"auto", "bds", "gps"}
         Ionosphere model for BDS satellites: the BDS 8-parameter Klobuchar of the D1/D2
         message (BDS-SIS-ICD-B1I 5.2.4.7: 375 km shell, geographic latitude, BDT), or
@@ -97,6 +110,9 @@ class SolveOptions:
         The epochs where this happened are flagged (``mask_lowered``).
     fallback_elmask_deg : float
         The lowered mask.
+    rule : {"nearest", "latest", "transmitted"}
+        Ephemeris record choice, passed to :func:`kompas.orbits.broadcast.satellite_states`
+        (``"transmitted"``: only records already broadcast at the epoch, as a receiver).
     """
 
     systems: str = "GREC"
@@ -121,3 +137,125 @@ class SolveOptions:
     max_iterations: int = 10
     max_pdop: float = 6.0
     fallback_elmask_deg: float = 0.0
+    rule: str = "nearest"
+
+    def validate(self) -> None:
+        """Raise ``ValueError`` naming the valid values for any option out of range."""
+        from kompas.positioning.iono import validate_iono_option
+
+        validate_iono_option(self.iono)
+        for name, valid in _CHOICES.items():
+            value = getattr(self, name)
+            if value not in valid:
+                raise ValueError(f"{name} = {value!r} is not valid; use one of {', '.join(valid)}")
+        if not isinstance(self.systems, str) or not self.systems:
+            raise ValueError(f"systems = {self.systems!r}: give system letters such as 'GREC'")
+        bad = sorted(set(self.systems) - set(_SYSTEMS))
+        if bad:
+            raise ValueError(
+                f"systems = {self.systems!r}: unknown system(s) {', '.join(map(repr, bad))}; "
+                f"valid letters {_SYSTEMS}"
+            )
+        for name, lo, hi, lo_open in _RANGES:
+            value = getattr(self, name)
+            ok = isinstance(value, (int, float)) and not isinstance(value, bool)
+            ok = ok and (value > lo if lo_open else value >= lo) and value <= hi
+            if not ok:
+                low = f"> {lo}" if lo_open else f">= {lo}"
+                raise ValueError(f"{name} = {value!r} out of range: must be {low} and <= {hi}")
+        a_b = tuple(self.code_sigma_m)
+        if len(a_b) != 2 or not all(isinstance(v, (int, float)) and v > 0 for v in a_b):
+            raise ValueError(f"code_sigma_m = {self.code_sigma_m!r}: two sigmas > 0 m (a, b)")
+        if self.fallback_elmask_deg > self.elmask_deg:
+            raise ValueError(
+                f"fallback_elmask_deg = {self.fallback_elmask_deg} is above elmask_deg = "
+                f"{self.elmask_deg}: the fallback mask lowers the mask"
+            )
+        if not isinstance(self.signals, dict):
+            raise ValueError(f"signals = {self.signals!r}: a dict system -> code (or code pair)")
+        for sys, code in self.signals.items():
+            if sys not in _SYSTEMS:
+                raise ValueError(f"signals: unknown system {sys!r}; valid letters {_SYSTEMS}")
+            items = [code] if isinstance(code, str) else list(code)
+            codes = [c for it in items for c in ([it] if isinstance(it, str) else list(it))]
+            if not codes or not all(
+                isinstance(c, str) and len(c) == 3 and c[0] == "C" for c in codes
+            ):
+                raise ValueError(f"signals[{sys!r}] = {code!r}: RINEX code(s) such as 'C1C'")
+
+
+_SYSTEMS = "GRECJIS"
+#: option → valid string values
+_CHOICES: dict[str, tuple[str, ...]] = {
+    "mode": ("single", "iflc"),
+    "bds_iono": ("auto", "bds", "gps"),
+    "tropo": ("saastamoinen", "none"),
+    "weighting": ("elevation", "equal"),
+    "time_offsets": ("estimate", "broadcast"),
+    "glonass_ifb": ("channel", "none"),
+    "rule": RULES,
+}
+#: option → (lowest, highest, lowest excluded)
+_RANGES: tuple[tuple[str, float, float, bool], ...] = (
+    ("elmask_deg", 0.0, 90.0, False),
+    ("fallback_elmask_deg", 0.0, 90.0, False),
+    ("iono_model_error", 0.0, 10.0, False),
+    ("raim_alpha", 0.0, 0.5, True),
+    ("max_exclusions", 0, 50, False),
+    ("constellation_threshold_m", 0.0, 1e6, True),
+    ("time_offset_sigma_m", 0.0, 1e6, True),
+    ("max_iterations", 1, 100, False),
+    ("max_pdop", 0.0, 1e6, True),
+)
+
+
+def resolve_options(options, systems, mode, overrides) -> SolveOptions:
+    """The run's options: ``options`` with the keyword overrides, validated."""
+    opts = options or SolveOptions()
+    changes = dict(overrides)
+    unknown = sorted(set(changes) - set(SolveOptions.__dataclass_fields__))
+    if unknown:
+        raise ValueError(
+            f"unknown option(s) {', '.join(unknown)}; valid: "
+            + ", ".join(SolveOptions.__dataclass_fields__)
+        )
+    if systems is not None:
+        changes["systems"] = _system_letters(systems)
+    if mode is not None:
+        changes["mode"] = mode
+    opts = replace(opts, **changes)
+    opts.validate()
+    return opts
+
+
+#: System names accepted besides the RINEX letters.
+_SYSTEM_NAMES = {
+    "GPS": "G",
+    "GLONASS": "R",
+    "GALILEO": "E",
+    "BEIDOU": "C",
+    "BDS": "C",
+    "QZSS": "J",
+    "NAVIC": "I",
+    "IRNSS": "I",
+    "SBAS": "S",
+}
+
+
+def _system_letters(systems: str) -> str:
+    """``"GREC"``, ``"G,E"`` or ``"GPS,Galileo"`` → ``"GE"``-style letters (validated later)."""
+    if not isinstance(systems, str):
+        raise ValueError(f"systems = {systems!r}: give letters such as 'GREC' or names")
+    parts = [p.strip() for p in systems.replace("+", ",").split(",") if p.strip()]
+    out = []
+    for p in parts:
+        if p.upper() in _SYSTEM_NAMES:
+            out.append(_SYSTEM_NAMES[p.upper()])
+        elif len(parts) > 1 and len(p) > 1:
+            raise ValueError(
+                f"systems: {p!r} is neither a system letter nor a name; valid names "
+                + ", ".join(sorted(_SYSTEM_NAMES))
+            )
+        else:
+            out.append(p.upper())
+    return "".join(dict.fromkeys("".join(out)))

@@ -9,14 +9,13 @@ from kompas.frames import WGS84
 from kompas.frames.geodetic import ecef2geodetic
 from kompas.frames.local import enu_rotation, rotate_ecef2enu
 from kompas.positioning.lsq import dops_from_geometry
+from kompas.positioning.status import ExclusionReason, SolutionStatus
 
 __all__ = ["build_dataset", "errors_against", "accuracy_summary"]
 
 
 def build_dataset(obs, prob, sol, exclusion, flagged, velocity, drift, run_warnings, src):
     """Assemble the solution Dataset (see :func:`kompas.solve`)."""
-    from kompas.positioning.spp import ExclusionReason, SolutionStatus
-
     n_sys = prob.n_sys
     xyz = sol.state[:, :3]
     lat, lon, h = ecef2geodetic(xyz, WGS84)
@@ -50,6 +49,7 @@ def build_dataset(obs, prob, sol, exclusion, flagged, velocity, drift, run_warni
             "clock_drift_mps": ("time", drift),
             "clock_m": (("time", "system"), clocks),
             "isb_m": (("time", "system"), isb),
+            "broadcast_offset_s": (("time", "system"), prob.broadcast_offsets_s),
             "gdop": ("time", dops["gdop"]),
             "pdop": ("time", dops["pdop"]),
             "hdop": ("time", dops["hdop"]),
@@ -66,6 +66,7 @@ def build_dataset(obs, prob, sol, exclusion, flagged, velocity, drift, run_warni
             "iono_m": (("time", "sv"), prob.dense(sol.iono)),
             "tropo_m": (("time", "sv"), prob.dense(sol.tropo)),
             "exclusion": (("time", "sv"), prob.dense(exclusion, fill=ExclusionReason.NOT_OBSERVED)),
+            "signal": (("time", "sv"), prob.meas.signal),
         },
         coords={
             "time": time,
@@ -80,9 +81,19 @@ def build_dataset(obs, prob, sol, exclusion, flagged, velocity, drift, run_warni
             "reference_system": prob.systems[0],
             "mode": prob.opts.mode,
             "codes": {k: list(v) for k, v in prob.meas.codes.items()},
+            "signals": prob.meas.signal_counts(),
             "elmask_deg_nominal": prob.opts.elmask_deg,
             "epochs_mask_lowered": int((prob.elmask_rad < np.radians(prob.opts.elmask_deg)).sum()),
             "ionosphere": "none (iono-free)" if prob.opts.mode == "iflc" else prob.opts.iono,
+            "iono_models": (
+                {s: "none (iono-free)" for s in prob.systems}
+                if prob.opts.mode == "iflc"
+                else {s: prob.iono.models.get(s, "none") for s in prob.systems}
+            ),
+            "ref_point": prob.ref_point,
+            "antenna": prob.antenna,
+            "frame": getattr(src, "frame", ""),
+            "rule": prob.opts.rule,
             "troposphere": prob.opts.tropo,
             "orbits": src.description,
             "status_names": {int(k): v for k, v in SolutionStatus.NAMES.items()},
@@ -90,15 +101,69 @@ def build_dataset(obs, prob, sol, exclusion, flagged, velocity, drift, run_warni
             "warnings": list(run_warnings),
             "epochs": int(len(time)),
             "epochs_solved": int(ok.sum()),
+            "unsolved_counts": _status_counts(sol.status),
             "marker_name": obs.attrs.get("marker_name", ""),
+            "time_offsets": _time_offset_modes(prob),
+            "isb_vs_broadcast_ns": _isb_vs_broadcast(isb, prob.broadcast_offsets_s, prob.systems),
             "glonass_ifb_m": {int(k): round(v, 4) for k, v in sorted(prob.glonass_ifb.items())},
         },
     )
     ds["clock_m"].attrs["description"] = "receiver clock per system, metres (c·dt)"
     ds["isb_m"].attrs["description"] = "clock minus the reference system's clock, metres"
+    ds["broadcast_offset_s"].attrs["description"] = (
+        "broadcast system-time offset T_sys - T_ref (GGTO, BDGP, GLGP, ...), seconds; "
+        "NaN where the navigation data carry none"
+    )
     ds["residual_m"].attrs["description"] = "post-fit code residuals of used satellites"
+    ds["signal"].attrs["description"] = "index into attrs signal_names of the code used, -1: none"
+    ds["signal"].attrs["signal_names"] = list(prob.meas.signal_names)
     ds["exclusion"].attrs["description"] = "why a satellite was not used (exclusion_names)"
     return ds
+
+
+def _time_offset_modes(prob) -> dict[str, str]:
+    """Per system: how its clock relates to the reference system's."""
+    out = {}
+    sigma = prob.opts.time_offset_sigma_m
+    for k, sys in enumerate(prob.systems):
+        has = bool(np.isfinite(prob.broadcast_offsets_s[:, k]).any())
+        if k == 0:
+            out[sys] = "reference clock"
+        elif prob.opts.time_offsets == "estimate":
+            out[sys] = "estimated (free)"
+        elif has and prob.isb_prior_m is not None:
+            out[sys] = f"broadcast offset prior, sigma {sigma:g} m, + run hardware bias"
+        else:
+            out[sys] = "estimated (free): no broadcast offset to the reference system"
+    return out
+
+
+def _isb_vs_broadcast(isb_m, offsets_s, systems) -> dict[str, dict[str, float]]:
+    """Median and robust spread [ns] of ISB/c + (T_sys - T_ref): the receiver hardware
+    inter-system bias the broadcast offset does not explain."""
+    c = 299_792_458.0
+    out = {}
+    with np.errstate(invalid="ignore"):
+        v = (isb_m / c + offsets_s) * 1e9
+    for k, sys in enumerate(systems[1:], start=1):
+        col = v[:, k][np.isfinite(v[:, k])]
+        if col.size:
+            med = float(np.median(col))
+            out[sys] = {
+                "median_ns": round(med, 3),
+                "spread_ns": round(float(1.4826 * np.median(np.abs(col - med))), 3),
+                "epochs": int(col.size),
+            }
+    return out
+
+
+def _status_counts(status: np.ndarray) -> dict[str, int]:
+    codes, counts = np.unique(status, return_counts=True)
+    return {
+        SolutionStatus.NAMES[int(c)]: int(n)
+        for c, n in zip(codes, counts, strict=True)
+        if int(c) > SolutionStatus.CHI2_FAILED
+    }
 
 
 def errors_against(sol: xr.Dataset, truth_xyz_m) -> xr.Dataset:

@@ -29,13 +29,15 @@ class EphemerisSource:
     """Interface of an orbit/clock source for the solver."""
 
     description = ""
-    codes: dict[str, tuple[str, ...]] = {}
+    frame = ""
+    signal_names: list[str] = []
 
     def states(self, sv: np.ndarray, t_ns: np.ndarray) -> SatelliteStates:
         raise NotImplementedError
 
-    def group_delay_s(self, st: SatelliteStates, sv: np.ndarray) -> np.ndarray:
-        """Group delay ``gd`` of the signal used: the satellite clock for that signal is
+    def group_delay_s(self, st: SatelliteStates, sv: np.ndarray, signal=None) -> np.ndarray:
+        """Group delay ``gd`` of the signal used (``signal``: index into
+        ``signal_names`` per state): the satellite clock for that signal is
         ``clock_s + relativity_s − gd``."""
         return np.zeros(len(sv))
 
@@ -55,44 +57,72 @@ class EphemerisSource:
     def check_covers(self, t_rx: Time) -> None:
         return None
 
-    def ionosphere_m(self, prob, rows, lat, lon, az, el) -> np.ndarray:
-        return np.zeros(az.shape)
+    def iono_nav(self) -> Any:
+        """Navigation data carrying the broadcast ionosphere coefficients, or None."""
+        return None
 
 
 class BroadcastSource(EphemerisSource):
     """Broadcast navigation data (:class:`kompas.io.Navigation`)."""
 
-    def __init__(self, nav: Any) -> None:
+    def __init__(self, nav: Any, rule: str = "nearest") -> None:
         self.nav = nav
+        self.rule = rule
         self.description = "broadcast ephemerides"
-        self._klob: dict[str, tuple[np.ndarray, np.ndarray] | None] = {}
+        #: every system's broadcast frame (WGS 84, GTRF, CGCS2000, PZ-90.11) is aligned to
+        #: ITRF within a few cm: the solution is in that common frame at that level
+        self.frame = "WGS 84 / broadcast frames (ITRF-aligned, cm level)"
 
     def states(self, sv, t_ns):
         from kompas.orbits.broadcast import satellite_states
+        from kompas.orbits.states import StateStatus
 
-        return satellite_states(self.nav, sv, t_ns)
+        st = satellite_states(self.nav, sv, t_ns, rule=self.rule)
+        # A record's validity applies at *reception*: the signal flight time (70-130 ms)
+        # must not push the first epoch of a data set out of it (a station day starting
+        # at 00:00:00 with GPS sets of toe 02:00 and a 4 h fit, or Galileo sets valid from
+        # their toe on). Cells just outside are selected again _RECEPTION_LEAD_S later and
+        # brought back to their own instant along the orbit.
+        late = np.flatnonzero(st.status == StateStatus.OUTSIDE_FIT)
+        if late.size:
+            t_late = np.asarray(t_ns)[late]
+            lead_ns = int(_RECEPTION_LEAD_S * _NS)
+            probe = satellite_states(
+                self.nav, np.asarray(sv)[late], t_late + lead_ns, rule=self.rule
+            )
+            _put(st, late, _back_along_orbit(probe, _RECEPTION_LEAD_S, t_late))
+        return st
 
-    def group_delay_s(self, st, sv):
+    def group_delay_s(self, st, sv, signal=None):
         # kompas.orbits.group_delay returns the term *added* to the clock; ours is subtracted
-        return -self._added_group_delay_s(st, sv)
+        return -self._added_group_delay_s(st, sv, signal)
 
-    def _added_group_delay_s(self, st, sv):
+    def _added_group_delay_s(self, st, sv, signal):
+        """Per state, the broadcast group delay of its cell's code (or iono-free pair:
+        ``a1 g1 − a2 g2``, a_i the combination's coefficients). NaN where the message
+        defines none for that code is set to 0 (the code lists only hold defined ones)."""
+        from kompas.gnss.signals import frequency_hz
         from kompas.orbits.group_delay import broadcast_group_delay_s
 
         sys = np.asarray(sv).astype("U1")
         out = np.zeros(len(sv))
-        for s, codes in self.codes.items():
-            m = sys == s
-            if not m.any():
-                continue
-            sub = _take(st, m)
-            if len(codes) == 1:
-                out[m] = np.nan_to_num(broadcast_group_delay_s(self.nav, sub, codes[0]))
-            else:  # iono-free: the combination's delay, from each signal's
-                from kompas.gnss.signals import frequency_hz
-
+        if signal is None or not self.signal_names:
+            return out
+        signal = np.asarray(signal)
+        for s in np.unique(sys):
+            for j in np.unique(signal[sys == s]):
+                if j < 0:
+                    continue
+                m = (sys == s) & (signal == j)
+                sub = _take(st, m)
+                codes = self.signal_names[int(j)].split("+")
+                if len(codes) == 1:
+                    out[m] = np.nan_to_num(broadcast_group_delay_s(self.nav, sub, codes[0]))
+                    continue
                 g1 = broadcast_group_delay_s(self.nav, sub, codes[0])
                 g2 = broadcast_group_delay_s(self.nav, sub, codes[1])
+                # GLONASS FDMA: the k = 0 frequencies (its group delays are not modelled
+                # per channel; the IFB estimation takes the rest)
                 f1 = frequency_hz(sv[m][:1], codes[0], {sv[m][0]: 0})[0]
                 f2 = frequency_hz(sv[m][:1], codes[1], {sv[m][0]: 0})[0]
                 a1, a2 = f1**2 / (f1**2 - f2**2), f2**2 / (f1**2 - f2**2)
@@ -136,44 +166,8 @@ class BroadcastSource(EphemerisSource):
                 "for another day?"
             )
 
-    def _klobuchar(self, system: str, t_ns: int):
-        if system not in self._klob:
-            try:
-                self._klob[system] = self.nav.klobuchar(system, t_ns)
-            except KeyError:
-                self._klob[system] = None
-        return self._klob[system]
-
-    def ionosphere_m(self, prob, rows, lat, lon, az, el):
-        from kompas.positioning.corrections import ionosphere_m
-        from kompas.positioning.options import BDS_KLOBUCHAR_REGION_DEG
-
-        mid = int(prob.t_rx.ns[len(prob.t_rx) // 2])
-        gps = self._klobuchar("G", mid)
-        bds = self._klobuchar("C", mid)
-        choice = prob.opts.bds_iono
-        if choice == "auto":
-            la0, la1, lo0, lo1 = BDS_KLOBUCHAR_REGION_DEG
-            la, lo = np.degrees(np.nanmedian(lat)), np.degrees(np.nanmedian(lon)) % 360.0
-            choice = "bds" if (la0 <= la <= la1 and lo0 <= lo <= lo1) else "gps"
-        if choice == "gps" and gps is not None:
-            bds = None
-        if gps is None and bds is None:
-            return np.full(az.shape, np.nan)
-        if gps is None:
-            gps = bds  # not ideal but better than nothing: same functional family
-        return ionosphere_m(
-            prob.is_bds[rows],
-            prob.frequency_hz[rows],
-            lat,
-            lon,
-            az,
-            el,
-            prob.gps_tow_s[rows],
-            prob.bdt_sow_s[rows],
-            gps,
-            bds,
-        )
+    def iono_nav(self):
+        return self.nav
 
 
 class PreciseSource(EphemerisSource):
@@ -185,6 +179,7 @@ class PreciseSource(EphemerisSource):
         self.product = product
         self.nav = BroadcastSource(nav) if nav is not None else None
         self.description = f"precise: {getattr(product, 'description', type(product).__name__)}"
+        self.frame = "IGS (ITRF) frame of the precise product"
 
     def states(self, sv, t_ns):
         return self.product.states(sv, t_ns)
@@ -195,10 +190,51 @@ class PreciseSource(EphemerisSource):
     def glonass_channels(self):
         return self.nav.glonass_channels() if self.nav else {}
 
-    def ionosphere_m(self, prob, rows, lat, lon, az, el):
-        if self.nav is None:
-            return np.zeros(az.shape)
-        return self.nav.ionosphere_m(prob, rows, lat, lon, az, el)
+    def iono_nav(self):
+        return self.nav.nav if self.nav is not None else None
+
+
+#: How much later an OUTSIDE_FIT cell is selected again [s]: more than any flight time
+#: (GEO: 0.13 s) plus satellite clock offset (< 1 ms).
+_RECEPTION_LEAD_S = 0.2
+_GM_M3PS2 = 3.986004418e14
+_OMEGA_E_RADPS = 7.2921151467e-5
+
+
+def _back_along_orbit(st: SatelliteStates, dt_s: float, t_ns: np.ndarray) -> SatelliteStates:
+    """States ``dt_s`` earlier, by a second-order step with the ECEF acceleration
+    (two-body gravity, Coriolis, centrifugal): the neglected J2 and third-body terms are
+    ~1e-3 of the gravity term, below 1e-5 m over 0.2 s; clocks by their drift."""
+    r, v = st.position_m, st.velocity_mps
+    w = np.array([0.0, 0.0, _OMEGA_E_RADPS])
+    norm = np.linalg.norm(r, axis=-1, keepdims=True)
+    acc = -_GM_M3PS2 * r / norm**3 - 2.0 * np.cross(w, v) - np.cross(w, np.cross(w, r))
+    st.position_m = r - v * dt_s + 0.5 * acc * dt_s**2
+    st.velocity_mps = v - acc * dt_s
+    st.clock_s = st.clock_s - np.nan_to_num(st.clock_drift_sps) * dt_s
+    st.time_ns = np.asarray(t_ns, dtype=np.int64).copy()
+    return st
+
+
+def _put(st: SatelliteStates, idx: np.ndarray, new: SatelliteStates) -> None:
+    ok = new.status == 0
+    idx, sel = idx[ok], np.flatnonzero(ok)
+    for name in (
+        "time_ns",
+        "position_m",
+        "velocity_mps",
+        "clock_s",
+        "relativity_s",
+        "clock_drift_sps",
+        "status",
+    ):
+        getattr(st, name)[idx] = getattr(new, name)[sel]
+    for k, v in new.extra.items():
+        if k in st.extra and np.ndim(v) and np.shape(v)[0] == len(new.status):
+            col = np.asarray(st.extra[k])
+            if col.dtype == np.asarray(v).dtype:
+                col[idx] = np.asarray(v)[sel]
+                st.extra[k] = col
 
 
 def _take(st: SatelliteStates, m: np.ndarray) -> SatelliteStates:
@@ -220,12 +256,12 @@ def _take(st: SatelliteStates, m: np.ndarray) -> SatelliteStates:
     )
 
 
-def as_source(obj: Any) -> EphemerisSource:
+def as_source(obj: Any, rule: str = "nearest") -> EphemerisSource:
     """Wrap navigation data or a precise product for the solver."""
     if isinstance(obj, EphemerisSource):
         return obj
     if hasattr(obj, "ephemerides"):
-        return BroadcastSource(obj)
+        return BroadcastSource(obj, rule)
     if hasattr(obj, "states"):
         return PreciseSource(obj)
     raise KompasError(

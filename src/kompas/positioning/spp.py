@@ -33,56 +33,28 @@ from kompas.frames.geodetic import ecef2geodetic
 from kompas.frames.local import ecef2enu, enu2aer
 from kompas.orbits.emission import omega_e_for
 from kompas.orbits.states import StateStatus
+from kompas.positioning.antenna import marker_offset_ecef_m, receiver_antenna, receiver_pcc_m
+from kompas.positioning.constellation import constellation_check
 from kompas.positioning.corrections import (
     rotate_and_range,
     troposphere_m,
 )
-from kompas.positioning.lsq import chi2_threshold, dops_from_geometry, wls_step
+from kompas.positioning.glonass_ifb import channel_biases
+from kompas.positioning.iono import IonoPlan, choose_models
+from kompas.positioning.lsq import dops_from_geometry, wls_step
 from kompas.positioning.measurements import Measurements, select_measurements
-from kompas.positioning.options import CODE_ERROR_FACTOR, SolveOptions
+from kompas.positioning.options import CODE_ERROR_FACTOR, SolveOptions, resolve_options
+from kompas.positioning.raim import raim_fde
+from kompas.positioning.solution import build_dataset
 from kompas.positioning.sources import EphemerisSource, as_source
+from kompas.positioning.status import ExclusionReason, SolutionStatus
+from kompas.positioning.time_offsets import broadcast_offsets_s, hardware_bias_m
 from kompas.time import Time
 
 __all__ = ["solve", "SolutionStatus", "ExclusionReason"]
 
 _C = SPEED_OF_LIGHT_MPS
 _NS = 1_000_000_000
-
-
-class SolutionStatus:
-    """Per-epoch status codes of a solution (``status`` variable)."""
-
-    OK = 0
-    #: RAIM could not restore consistency within the allowed exclusions (kept, flagged).
-    CHI2_FAILED = 1
-    #: Fewer usable satellites than unknowns: no solution.
-    TOO_FEW_SATELLITES = 2
-    #: The iteration did not converge: no solution.
-    NOT_CONVERGED = 3
-    NAMES = {0: "ok", 1: "chi-square test failed", 2: "too few satellites", 3: "not converged"}
-
-
-class ExclusionReason:
-    """Per-(epoch, satellite) codes of the ``exclusion`` variable."""
-
-    USED = 0
-    NOT_OBSERVED = 1
-    NO_EPHEMERIS = 2
-    UNHEALTHY = 3
-    BELOW_MASK = 4
-    RAIM = 5
-    CONSTELLATION = 6
-    NO_IONO_MODEL = 7
-    NAMES = {
-        0: "used",
-        1: "not observed",
-        2: "no usable ephemeris",
-        3: "unhealthy",
-        4: "below elevation mask",
-        5: "excluded by RAIM",
-        6: "system excluded (inconsistent)",
-        7: "no ionosphere model",
-    }
 
 
 class _Problem:
@@ -97,6 +69,13 @@ class _Problem:
         self.n_sys = len(self.systems)
         self.elmask_rad = np.full(len(t_rx), np.radians(opts.elmask_deg))
         self.glonass_ifb: dict[int, float] = {}
+        self.iono = None  # IonoPlan, set by solve
+        #: (T, K) prior of clock_k - clock_0 [m] (NaN: free), time_offsets="broadcast"
+        self.isb_prior_m: np.ndarray | None = None
+        self.broadcast_offsets_s = np.full((len(t_rx), self.n_sys), np.nan)
+        self.hardware_bias_m = np.full(self.n_sys, np.nan)
+        self.ref_point = ""
+        self.antenna = "none (no receiver antenna calibration applied)"
         # padded per-epoch cell lists: the observed satellites of each epoch first
         valid = np.isfinite(meas.pseudorange_m)
         width = max(int(valid.sum(axis=1).max(initial=0)), 1)
@@ -105,8 +84,10 @@ class _Problem:
         self.sys_index = self.sv_sys_index[self.col]
         self.omega = omega_e_for(meas.system)[self.col]
         self.efact = np.array([CODE_ERROR_FACTOR.get(s, 1.0) for s in meas.system])[self.col]
-        self.frequency_hz = meas.frequency_hz[self.col]
+        self.frequency_hz = self.cells(meas.frequency_hz)
         self.is_bds = (meas.system == "C")[self.col]
+        self.iono_cache = np.zeros(self.col.shape)
+        self.iono_at = np.full((len(t_rx), 3), np.inf)
         gps_week, gps_tow = t_rx.to("GPST").week_tow()
         self.gps_tow_s = gps_tow
         self.bdt_sow_s = t_rx.to("BDT").week_tow()[1]
@@ -133,7 +114,9 @@ class _Problem:
         return out
 
 
-def _emission_states(src: EphemerisSource, sv: np.ndarray, t_rx_ns: np.ndarray, p: np.ndarray):
+def _emission_states(
+    src: EphemerisSource, sv: np.ndarray, t_rx_ns: np.ndarray, p: np.ndarray, signal: np.ndarray
+):
     """Satellite states at emission ``t_rx − P/c − dt_sv`` for every observed cell.
 
     The states are evaluated once at ``t_rx − P/c`` and moved to the emission instant by
@@ -154,7 +137,7 @@ def _emission_states(src: EphemerisSource, sv: np.ndarray, t_rx_ns: np.ndarray, 
         st.position_m[redo] = again.position_m
         st.clock_s[redo] = again.clock_s
         st.relativity_s[redo] = again.relativity_s
-    gd = src.group_delay_s(st, sv_c)
+    gd = src.group_delay_s(st, sv_c, signal[ti, si])
     return ti, si, st, gd
 
 
@@ -172,6 +155,8 @@ def solve(
     *,
     options: SolveOptions | None = None,
     approx_position_m: np.ndarray | None = None,
+    eccentricity_enu_m: np.ndarray | None = None,
+    antex: Any = None,
     **overrides: Any,
 ) -> xr.Dataset:
     """Single point positioning with any mix of systems, every epoch at once.
@@ -190,6 +175,17 @@ def solve(
         All settings; keyword ``overrides`` (e.g. ``elmask_deg=15``) replace fields.
     approx_position_m : array (3,), optional
         Starting position; default the observation header's, else the Earth's centre.
+    eccentricity_enu_m : array (3,), optional
+        Antenna reference point minus marker, east/north/up metres (e.g. a SINEX
+        ``SITE/ECCENTRICITY``); default the header's ``ANTENNA: DELTA H/E/N``. The
+        solution refers to the marker (``attrs["ref_point"]``).
+    antex : kompas.io.antex.AntexFile, optional
+        Antenna calibrations (:func:`kompas.read_antex`): the phase-centre offset and
+        variation of the header's receiver antenna (``ANT # / TYPE``) are removed from
+        every code (``attrs["antenna"]`` says which calibration).
+    **overrides
+        Any :class:`SolveOptions` field (``elmask_deg=15``, ``iono="nequick_g"``,
+        ``rule="latest"``, ...). Unknown names and invalid values raise ``ValueError``.
 
     Returns
     -------
@@ -197,24 +193,62 @@ def solve(
         Dims ``time``, ``sv``, ``system``, ``xyz``; see the variables' ``description``
         attributes. Epochs without a solution have NaN positions and a ``status``.
     """
-    opts = options or SolveOptions()
-    changes = dict(overrides)
-    if systems is not None:
-        changes["systems"] = systems.upper()
-    if mode is not None:
-        changes["mode"] = mode
-    opts = replace(opts, **changes)
-    src = as_source(nav)
+    opts = resolve_options(options, systems, mode, overrides)
+    src = as_source(nav, opts.rule)
     run_warnings: list[str] = []
-
     channels = {**src.glonass_channels(), **(obs.attrs.get("glonass_channels") or {})}
+    meas, t_rx = _measurements(obs, opts, src, channels, run_warnings)
+    x0 = _initial_position(obs, approx_position_m)
+    prob = _Problem(meas, t_rx, opts)
+    prob.iono = _iono_plan(opts, meas, src, t_rx, x0)
+    sat, sat_vel, p_corr, dts_rate, sigma_eph, exclusion_c = _satellite_terms(prob, src)
+    n_t, n_m = prob.col.shape
+    state = np.zeros((n_t, 3 + prob.n_sys))
+    state[:, :3] = x0
+    usable = exclusion_c == ExclusionReason.USED
+
+    def resolve(rows, use, max_iter, into=None, pc=None, start=None):
+        """Re-solve epochs ``rows`` (into ``into`` in place, else a new solution)."""
+        x = start if start is not None else (into.state if into is not None else state)
+        pc = p_corr if pc is None else pc
+        return _iterate(prob, src, x, rows, sat, pc, use, sigma_eph, max_iter, into)
+
+    sol = resolve(np.arange(n_t), usable, opts.max_iterations)
+    sol = _lower_mask_where_weak(prob, src, sol, sat, p_corr, usable, sigma_eph)
+    if antex is not None:
+        sol, p_corr = _remove_receiver_pcc(prob, sol, p_corr, obs, antex, resolve, usable)
+    if opts.glonass_ifb == "channel" and "R" in prob.systems:
+        sol, p_corr = _remove_glonass_ifb(prob, sol, p_corr, channels, resolve, usable)
+    prob.broadcast_offsets_s = broadcast_offsets_s(src.iono_nav(), prob.systems, t_rx.ns)
+    if opts.time_offsets == "broadcast" and prob.n_sys >= 2:
+        sol = _tie_to_broadcast_offsets(prob, src, sol, resolve, usable)
+    excl_raim = np.zeros((n_t, n_m), bool)
+    if opts.raim:
+        sol = raim_fde(sol, resolve, usable, excl_raim, opts.raim_alpha, opts.max_exclusions)
+    flagged = np.zeros((n_t, prob.n_sys), bool)
+    if opts.constellation_check and prob.n_sys >= 2:
+        sol, flagged, const_reason = constellation_check(
+            sol, resolve, usable & ~excl_raim, prob.sys_index, prob.systems,
+            opts.constellation_threshold_m, t_rx.to(t_rx.scale).isoformat(0),
+        )  # fmt: skip
+        if const_reason:
+            run_warnings.append(const_reason)
+    velocity, drift = _velocity(prob, sol, sat, sat_vel, dts_rate)
+    offset, prob.ref_point = marker_offset_ecef_m(sol.state[:, :3], obs, eccentricity_enu_m)
+    sol.state[:, :3] -= offset  # the antenna reference point → the marker
+    return _assemble(
+        obs, prob, sol, exclusion_c, excl_raim, flagged, velocity, drift, run_warnings, src
+    )
+
+
+def _measurements(obs, opts, src, channels, run_warnings):
+    """The run's code observations, without systems the navigation data lack."""
     meas = select_measurements(obs, opts.systems, opts.mode, opts.signals, channels)
-    src.codes = meas.codes
+    src.signal_names = meas.signal_names
     for sys, why in meas.dropped.items():
         if sys in opts.systems:
             run_warnings.append(f"system {sys} not used: {why}")
     t_rx = Time.from_datetime64(obs["time"].values, obs.attrs.get("time_scale", "GPST"))
-    # systems without navigation data are excluded with a warning
     keep = np.ones(len(meas.sv), bool)
     for sys in sorted(set(meas.system)):
         if not src.has_system(sys):
@@ -225,58 +259,88 @@ def solve(
     if meas.sv.size == 0:
         raise KompasError("no satellites left: none of the requested systems has navigation data")
     src.check_covers(t_rx)
-    prob = _Problem(meas, t_rx, opts)
-    n_t, n_s = meas.pseudorange_m.shape
+    return meas, t_rx
 
-    n_m = prob.col.shape[1]
+
+def _satellite_terms(prob, src):
+    """Satellite positions, velocities, clock-corrected pseudoranges, clock rates, orbit
+    sigmas and the first exclusion codes of every (epoch, cell)."""
+    meas, t_rx = prob.meas, prob.t_rx
+    n_t, n_m = prob.col.shape
     p_cells = prob.cells(meas.pseudorange_m)
-    ti, mi, st, gd = _emission_states(src, meas.sv[prob.col], t_rx.ns, p_cells)
+    ti, mi, st, gd = _emission_states(
+        src, meas.sv[prob.col], t_rx.ns, p_cells, prob.cells(meas.signal)
+    )
     sat = _scatter((n_t, n_m), ti, mi, st.position_m)
     sat_vel = _scatter((n_t, n_m), ti, mi, st.velocity_mps)
     dts = _scatter((n_t, n_m), ti, mi, st.clock_s + st.relativity_s - gd)
     dts_rate = _scatter((n_t, n_m), ti, mi, st.clock_drift_sps)
     status_c = _scatter((n_t, n_m), ti, mi, st.status.astype(np.int16), fill=-1, dtype=np.int16)
     sigma_eph = _scatter((n_t, n_m), ti, mi, src.sigma_m(st, meas.sv[prob.col][ti, mi]))
-
     exclusion_c = np.full((n_t, n_m), ExclusionReason.NOT_OBSERVED, np.int8)
     exclusion_c[status_c == StateStatus.OK] = ExclusionReason.USED
     exclusion_c[(status_c >= 0) & (status_c != StateStatus.OK)] = ExclusionReason.NO_EPHEMERIS
     exclusion_c[status_c == StateStatus.UNHEALTHY] = ExclusionReason.UNHEALTHY
     p_corr = p_cells + _C * dts  # satellite clock (+rel, group delay) removed
+    return sat, sat_vel, p_corr, dts_rate, sigma_eph, exclusion_c
 
-    x0 = _initial_position(obs, approx_position_m)
-    state = np.zeros((n_t, 3 + prob.n_sys))
-    state[:, :3] = x0
-    usable = exclusion_c == ExclusionReason.USED
-    all_rows = np.arange(n_t)
-    sol = _iterate(prob, src, state, all_rows, sat, p_corr, usable, sigma_eph, opts.max_iterations)
-    sol = _lower_mask_where_weak(prob, src, sol, sat, p_corr, usable, sigma_eph)
-    ifb: dict[int, float] = {}
-    if opts.glonass_ifb == "channel" and "R" in prob.systems:
-        for _ in range(2):  # the fit absorbs part of each bias: a second pass recovers it
-            more, p_corr = _glonass_ifb(prob, sol, p_corr, channels)
-            if not more:
-                break
-            ifb = {c: ifb.get(c, 0.0) + more.get(c, 0.0) for c in set(ifb) | set(more)}
-            sol = _iterate(
-                prob, src, sol.state, all_rows, sat, p_corr, usable, sigma_eph, opts.max_iterations
-            )
-    prob.glonass_ifb = ifb
-    excl_raim = np.zeros((n_t, n_m), bool)
-    if opts.raim:
-        sol = _raim(prob, src, sol, sat, p_corr, usable, sigma_eph, excl_raim)
-    flagged = np.zeros((n_t, prob.n_sys), bool)
-    const_reason = ""
-    if opts.constellation_check and prob.n_sys >= 2:
-        sol, flagged, const_reason = _constellation_check(
-            prob, src, sol, sat, p_corr, usable & ~excl_raim, sigma_eph
-        )
-        if const_reason:
-            run_warnings.append(const_reason)
-    velocity, drift = _velocity(prob, sol, sat, sat_vel, dts_rate)
-    return _assemble(
-        obs, prob, sol, exclusion_c, excl_raim, flagged, velocity, drift, run_warnings, src
+
+def _iono_plan(opts, meas, src, t_rx, x0) -> IonoPlan:
+    mid = int(t_rx.ns[len(t_rx) // 2])
+    latlon = None
+    if np.linalg.norm(x0) > 6.0e6:
+        lat, lon, _ = ecef2geodetic(x0[None, :], WGS84)
+        latlon = (float(np.degrees(lat[0])), float(np.degrees(lon[0])))
+    request = opts.iono if opts.mode == "single" else "none"
+    return choose_models(request, meas.sv, src.iono_nav(), mid, opts.bds_iono, latlon)
+
+
+def _remove_receiver_pcc(prob, sol, p_corr, obs, antex, resolve, usable):
+    """Receiver PCO/PCV from ANTEX, along the first solution's lines of sight (a metre of
+    position changes them by far less than a millimetre); re-solves every epoch."""
+    rx = receiver_antenna(antex, obs)
+    sig = prob.cells(prob.meas.signal)
+    corr, notes = receiver_pcc_m(
+        rx, prob.meas.system[prob.col], prob.meas.signal_names, sig, sol.elevation,
+        sol.azimuth, prob.frequency_hz, prob.cells(prob.meas.frequency2_hz),
+    )  # fmt: skip
+    prob.antenna = f"{rx.antenna.antenna_type} {rx.antenna.radome} (PCO+PCV from ANTEX)" + (
+        f"; {', '.join(notes)}" if notes else ""
     )
+    p_corr = p_corr - corr
+    sol = resolve(np.arange(len(sol.status)), usable, prob.opts.max_iterations, pc=p_corr,
+                  start=sol.state)  # fmt: skip
+    return sol, p_corr
+
+
+def _tie_to_broadcast_offsets(prob, src, sol, resolve, usable):
+    """Estimate each system's hardware bias from the free solution, then re-solve every
+    epoch with the broadcast-offset prior (see :mod:`kompas.positioning.time_offsets`)."""
+    isb = sol.state[:, 3:] - sol.state[:, 3:4]
+    ok = (sol.status == SolutionStatus.OK)[:, None]
+    seen = np.stack([(sol.used & (prob.sys_index == k)).any(axis=1) for k in range(prob.n_sys)], 1)
+    isb = np.where(ok & seen & seen[:, :1], isb, np.nan)
+    prob.hardware_bias_m = hardware_bias_m(isb, prob.broadcast_offsets_s)
+    prior = prob.hardware_bias_m[None, :] - _C * prob.broadcast_offsets_s
+    prior[:, 0] = np.nan
+    prob.isb_prior_m = prior
+    return resolve(np.arange(len(sol.status)), usable, prob.opts.max_iterations, start=sol.state)
+
+
+def _remove_glonass_ifb(prob, sol, p_corr, channels, resolve, usable):
+    """Estimate and remove the per-channel GLONASS biases (two passes: the fit absorbs
+    part of each bias, a second pass recovers it); re-solves in place."""
+    k_sv = np.array([channels.get(s, 99) if s.startswith("R") else 99 for s in prob.meas.sv])
+    ifb: dict[int, float] = {}
+    for _ in range(2):
+        more, p_corr = channel_biases(sol, p_corr, k_sv[prob.col])
+        if not more:
+            break
+        ifb = {c: ifb.get(c, 0.0) + more.get(c, 0.0) for c in set(ifb) | set(more)}
+        rows = np.arange(len(sol.status))
+        sol = resolve(rows, usable, prob.opts.max_iterations, pc=p_corr, start=sol.state)
+    prob.glonass_ifb = ifb
+    return sol, p_corr
 
 
 def _subset(meas: Measurements, keep: np.ndarray) -> Measurements:
@@ -285,8 +349,9 @@ def _subset(meas: Measurements, keep: np.ndarray) -> Measurements:
         sv=meas.sv[keep],
         system=meas.system[keep],
         pseudorange_m=meas.pseudorange_m[:, keep],
-        frequency_hz=meas.frequency_hz[keep],
-        frequency2_hz=meas.frequency2_hz[keep],
+        frequency_hz=meas.frequency_hz[:, keep],
+        frequency2_hz=meas.frequency2_hz[:, keep],
+        signal=meas.signal[:, keep],
         doppler_hz=meas.doppler_hz[:, keep],
         cn0_dbhz=meas.cn0_dbhz[:, keep],
     )
@@ -368,9 +433,9 @@ def _iterate(
             az[r], el[r], _ = enu2aer(enu[r])
             atmosphere_at[r] = x[r, :3]
             surf = near_surface[r]
-            if opts.mode == "single" and opts.iono == "broadcast":
+            if opts.mode == "single":
                 iono[r] = np.where(
-                    surf[:, None], src.ionosphere_m(prob, rows[r], lat, lon, az[r], el[r]), 0.0
+                    surf[:, None], _cached_iono(prob, rows[r], x[r, :3], sat_rot[r], el[r]), 0.0
                 )
             if opts.tropo == "saastamoinen":
                 tropo[r] = np.where(
@@ -383,7 +448,8 @@ def _iterate(
         use &= ~near_surface[:, None] | (el >= elmask)
         w = _weights(prob, el, iono, tropo, sigma_eph[rows], near_surface, rows)
         w = np.where(use, w, 0.0)
-        step = wls_step(los, sys_index, prob.n_sys, res, w)
+        p_res, p_w = _isb_prior(prob, rows, x)
+        step = wls_step(los, sys_index, prob.n_sys, res, w, p_res, p_w)
         x = x + step.dx
         dx_norm = np.linalg.norm(step.dx[:, :3], axis=1)
         converged = step.solvable & (dx_norm < 1e-4)
@@ -394,6 +460,9 @@ def _iterate(
     res = pc - (rng + np.take_along_axis(x[:, 3:], sys_index, axis=1)) - iono - tropo
     v = np.where(w > 0, res, np.nan)
     wssr = np.nansum(w * np.nan_to_num(v) ** 2, axis=1)
+    p_res, p_w = _isb_prior(prob, rows, x)
+    if p_w is not None:
+        wssr = wssr + np.nansum(p_w * np.nan_to_num(p_res) ** 2, axis=1)
     dof = step.n_used - step.n_params
     status = np.where(
         ~step.solvable,
@@ -418,38 +487,48 @@ def _iterate(
     return sol
 
 
-def _glonass_ifb(prob, sol, p_corr, channels) -> tuple[dict[int, float], np.ndarray]:
-    """Per-channel GLONASS inter-frequency code bias from the run's post-fit residuals.
+#: The broadcast ionosphere is re-evaluated only where the position moved by more than this
+#: since its last evaluation [m]: a pierce point shifted by 100 m changes a slant delay by
+#: < 1 mm (horizontal gradients ~1 TECU per 100 km = 0.16 m per 100 km on L1), and
+#: NeQuick-G costs milliseconds per ray.
+_IONO_MOVE_M = 100.0
 
-    Returns ``{k: bias_m}`` (the median post-fit residual of each channel, minus their
-    mean over all GLONASS observations) and the pseudoranges with the biases removed.
-    Channels with fewer than 30 observations are left alone.
-    """
-    k_sv = np.array([channels.get(s, 99) if s.startswith("R") else 99 for s in prob.meas.sv])
-    k = k_sv[prob.col]
-    ok_rows = (sol.status == SolutionStatus.OK)[:, None]
-    cell = sol.used & ok_rows & (k != 99) & np.isfinite(sol.residual)
-    if cell.sum() < 30:
-        return {}, p_corr
-    chans, counts = np.unique(k[cell], return_counts=True)
-    r = sol.residual[cell]
-    kk = k[cell]
-    bias = {}
-    for c, n in zip(chans, counts, strict=False):  # a loop over at most 14 channels
-        if n >= 30:
-            bias[int(c)] = float(np.median(r[kk == c]))  # robust to the odd outlier
-    if not bias:
-        return {}, p_corr
-    # zero mean over the observations, so the GLONASS receiver clock is not shifted
-    mean = float(
-        np.sum([bias[c] * n for c, n in zip(chans, counts, strict=False) if int(c) in bias])
-        / np.sum([n for c, n in zip(chans, counts, strict=False) if int(c) in bias])
-    )
-    bias = {c: b - mean for c, b in bias.items()}
-    corr = np.zeros(p_corr.shape)
-    for c, b in bias.items():
-        corr[k == c] = b
-    return bias, p_corr - corr
+
+def _isb_prior(prob, rows, x):
+    """Residuals and weights of the inter-system-bias priors at state ``x`` (or None)."""
+    if prob.isb_prior_m is None:
+        return None, None
+    prior = prob.isb_prior_m[rows]
+    res = prior - (x[:, 3:] - x[:, 3:4])
+    w = np.where(np.isfinite(prior), 1.0 / prob.opts.time_offset_sigma_m**2, 0.0)
+    return np.where(np.isfinite(res), res, 0.0), w
+
+
+def _cached_iono(prob, rows, xyz, sat_m, el) -> np.ndarray:
+    """Ionospheric delays of the cells of epochs ``rows`` at ``xyz``, from the run's cache
+    where they were computed within :data:`_IONO_MOVE_M` of it."""
+    stale = ~(np.linalg.norm(xyz - prob.iono_at[rows], axis=1) <= _IONO_MOVE_M)
+    if stale.any():
+        r = rows[stale]
+        lat, lon, h = ecef2geodetic(xyz[stale], WGS84)
+        prob.iono_cache[r] = _iono_delays(prob, r, lat, lon, h, sat_m[stale], el[stale])
+        prob.iono_at[r] = xyz[stale]
+    return prob.iono_cache[rows]
+
+
+def _iono_delays(prob, rows, lat, lon, h, sat_m, el) -> np.ndarray:
+    """Broadcast ionospheric delays of the cells of epochs ``rows`` (the plan's models)."""
+    ctx = {
+        "lat": lat,
+        "lon": lon,
+        "h": h,
+        "sat_m": sat_m,
+        "el": el,
+        "t_ns": prob.t_rx.ns[rows],
+        "scale": prob.t_rx.scale,
+        "frequency_hz": prob.frequency_hz[rows],
+    }
+    return prob.iono.delay_m(ctx, prob.col[rows])
 
 
 def _lower_mask_where_weak(prob, src, sol, sat, p_corr, usable, sigma_eph) -> _Solution:
@@ -500,100 +579,6 @@ def _weights(prob, el, iono, tropo, sigma_eph, near_surface, rows) -> np.ndarray
     return 1.0 / var
 
 
-def _raim(prob, src, sol, sat, p_corr, usable, sigma_eph, excl_raim) -> _Solution:
-    """Chi-square test and iterative exclusion of the worst satellite (FDE).
-
-    An exclusion is only tried while at least two redundant observations remain (so the
-    test stays meaningful afterwards), and kept only when it lowers the test statistic
-    relative to its threshold; otherwise the epoch is restored and flagged.
-    """
-    usable = usable.copy()
-    active = np.ones(len(sol.status), bool)
-    for _ in range(prob.opts.max_exclusions):
-        thr = chi2_threshold(sol.dof, prob.opts.raim_alpha)
-        failing = active & (sol.status == SolutionStatus.OK) & (sol.dof >= 2) & (sol.wssr > thr)
-        rows = np.flatnonzero(failing)
-        if rows.size == 0:
-            break
-        before = {name: getattr(sol, name)[rows].copy() for name in vars(sol)}
-        ratio_before = sol.wssr[rows] / thr[rows]
-        norm_res = np.abs(sol.residual[rows]) * np.sqrt(sol.weight[rows])
-        worst = np.nanargmax(np.where(sol.used[rows], norm_res, -np.inf), axis=1)
-        usable[rows, worst] = False
-        _iterate(prob, src, sol.state, rows, sat, p_corr, usable, sigma_eph, 6, sol)
-        thr_after = chi2_threshold(sol.dof[rows], prob.opts.raim_alpha)
-        better = (sol.status[rows] == SolutionStatus.OK) & (
-            sol.wssr[rows] / thr_after < ratio_before
-        )
-        excl_raim[rows[better], worst[better]] = True
-        undo = rows[~better]
-        if undo.size:
-            for name, values in before.items():
-                getattr(sol, name)[undo] = values[~better]
-            usable[undo, worst[~better]] = True
-            active[undo] = False
-    thr = chi2_threshold(sol.dof, prob.opts.raim_alpha)
-    still = (sol.status == SolutionStatus.OK) & (sol.dof >= 1) & (sol.wssr > thr)
-    sol.status[still] = SolutionStatus.CHI2_FAILED
-    return sol
-
-
-def _constellation_check(prob, src, sol, sat, p_corr, usable, sigma_eph):
-    """Detect a system whose clock jumps away from the consensus of the others.
-
-    Each system's receiver clock minus the reference system's is a constant hardware
-    bias plus the broadcast system-time offset (ns-level): it is stable. Its deviation
-    from the run's median, compared with the median deviation over all systems at that
-    epoch, isolates a single inconsistent system (a time-offset jump, a spoofed or
-    broken constellation). With three or more systems the culprit is excluded at those
-    epochs and the epochs re-solved; with two, both are only flagged.
-    """
-    opts = prob.opts
-    clocks = sol.state[:, 3:]
-    n_t = clocks.shape[0]
-    seen = np.zeros((n_t, prob.n_sys), bool)
-    for k in range(prob.n_sys):
-        seen[:, k] = (sol.used & (prob.sys_index == k)).any(axis=1)
-    ok = sol.status <= SolutionStatus.CHI2_FAILED
-    valid = seen & ok[:, None] & np.isfinite(clocks)
-    ref = 0
-    isb = clocks - clocks[:, [ref]]
-    isb = np.where(valid & valid[:, [ref]], isb, np.nan)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", RuntimeWarning)
-        centre = np.nanmedian(isb, axis=0)
-        dev = isb - centre
-        spread = 1.4826 * np.nanmedian(np.abs(dev), axis=0)
-        consensus = np.nanmedian(dev, axis=1)
-    delta = dev - consensus[:, None]
-    thr = np.maximum(opts.constellation_threshold_m, 8.0 * np.nan_to_num(spread, nan=0.0))
-    flagged = np.abs(np.nan_to_num(delta)) > thr[None, :]
-    n_present = valid.sum(axis=1)
-    # attribution needs a majority: with two systems, flag both, exclude neither
-    two = n_present < 3
-    flagged[two & flagged.any(axis=1)] = valid[two & flagged.any(axis=1)]
-    if not flagged.any():
-        return sol, flagged, ""
-    exclude_rows = np.flatnonzero(flagged.any(axis=1) & ~two)
-    if exclude_rows.size:
-        usable = usable.copy()
-        sys_mask = np.take_along_axis(flagged[exclude_rows], prob.sys_index[exclude_rows], axis=1)
-        usable[exclude_rows] &= ~sys_mask
-        _iterate(prob, src, sol.state, exclude_rows, sat, p_corr, usable, sigma_eph, 6, sol)
-    parts = []
-    times = prob.t_rx.to(prob.t_rx.scale).isoformat(0)
-    for k, sys in enumerate(prob.systems):
-        idx = np.flatnonzero(flagged[:, k])
-        if idx.size:
-            parts.append(
-                f"system {sys} inconsistent with the others at {idx.size} epochs "
-                f"({times[idx[0]]} to {times[idx[-1]]}; clock deviation up to "
-                f"{np.nanmax(np.abs(delta[idx, k])):.1f} m)"
-                + ("; excluded there" if not two[idx].all() else "; flagged only (two systems)")
-            )
-    return sol, flagged, "; ".join(parts)
-
-
 def _velocity(prob, sol, sat, sat_vel, dts_rate):
     """Receiver velocity and clock drift from Doppler (one drift for all systems)."""
     meas = prob.meas
@@ -620,8 +605,6 @@ def _velocity(prob, sol, sat, sat_vel, dts_rate):
 
 
 def _assemble(obs, prob, sol, exclusion, excl_raim, flagged, velocity, drift, run_warnings, src):
-    from kompas.positioning.solution import build_dataset
-
     exclusion = exclusion.copy()
     exclusion[
         (exclusion == ExclusionReason.USED)
