@@ -108,6 +108,17 @@ def test_print_table(demo, capsys):
     assert "Galileo (E) was flagged" in text
 
 
+def test_print_table_fits_80_columns(demo, capsys, monkeypatch):
+    monkeypatch.setenv("COLUMNS", "80")  # rich reads it when stdout is not a terminal
+    result, _, _ = demo
+    _print_table(result)
+    text = capsys.readouterr().out
+    assert max(len(line) for line in text.splitlines()) <= 80 and "…" not in text
+    for r in result.rows:  # every number whole
+        for value in (f"{r['rms_horizontal_m']:.2f}", f"{r['rms_vertical_m']:.2f}"):
+            assert value in text
+
+
 class _Collector(HTMLParser):
     def __init__(self):
         super().__init__()

@@ -30,9 +30,11 @@ def test_info_human(data):
         assert text in result.output
 
 
-def test_info_refuses_bad_file_in_one_line(tmp_path):
+def test_info_refuses_bad_file_in_one_line(tmp_path, capsys):
+    from kompas.cli.main import main
+
     p = tmp_path / "nav.rnx"
     p.write_text(f"{'     3.04           N: GNSS NAV DATA':<60}RINEX VERSION / TYPE\n")
-    result = CliRunner().invoke(info, [str(p)])
-    assert result.exit_code != 0
-    assert "navigation file" in result.output and len(result.output.strip().splitlines()) == 1
+    assert main(["info", str(p)]) == 1  # EXIT_DATA, as on every command
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "navigation file" in err[0]

@@ -13,40 +13,39 @@ def _latlon(lat: float, lon: float) -> str:
 
 def _print_table(result) -> None:
     from rich.console import Console
-    from rich.table import Table
 
-    console = Console(highlight=False)
-    if not console.is_terminal:  # rich assumes 80 columns when piped: too narrow here
-        console = Console(highlight=False, width=110)
+    from kompas.cli.common import Column, table_80
+
+    console = Console(highlight=False)  # the terminal's width; COLUMNS or 80 when piped
     console.print(f"[bold yellow]{result.simulated_note}[/bold yellow]")
     sc = result.scenario
-    table = Table(
-        title=(
-            f"{sc.duration_s / 3600:.0f} h at {sc.interval_s:.0f} s, ship from "
-            f"{_latlon(sc.lat_deg, sc.lon_deg)}, {sc.speed_knots:.0f} kn; "
-            "errors against the simulated truth"
-        )
+    title = (
+        f"{sc.duration_s / 3600:.0f} h at {sc.interval_s:.0f} s, ship from "
+        f"{_latlon(sc.lat_deg, sc.lon_deg)}, {sc.speed_knots:.0f} kn; "
+        "errors against the simulated truth"
     )
-    for name, justify in [
-        ("Combination", "left"),
-        ("Epochs solved", "right"),
-        ("RMS horiz. [m]", "right"),
-        ("RMS vert. [m]", "right"),
-        ("Mean PDOP", "right"),
-        ("Mean sats used", "right"),
-    ]:
-        table.add_column(name, justify=justify, no_wrap=name == "Combination")
+    columns = [
+        Column("Combination", justify="left", wrap=True),
+        Column("Epochs solved", "solved"),
+        Column("RMS horiz. [m]", "H [m]"),
+        Column("RMS vert. [m]", "V [m]"),
+        Column("Mean PDOP", "PDOP", drop=2),
+        Column("Mean sats used", "sats", drop=1),
+    ]
+    rows, styles = [], []
     for r in result.rows:
-        style = "red" if r["scenario"] != "fault-free" else None
-        table.add_row(
-            r["label"],
-            f"{r['epochs_solved']}/{r['epochs']}",
-            f"{r['rms_horizontal_m']:.2f}",
-            f"{r['rms_vertical_m']:.2f}",
-            f"{r['mean_pdop']:.2f}",
-            f"{r['mean_satellites']:.1f}",
-            style=style,
+        styles.append("red" if r["scenario"] != "fault-free" else None)
+        rows.append(
+            [
+                r["label"],
+                f"{r['epochs_solved']}/{r['epochs']}",
+                f"{r['rms_horizontal_m']:.2f}",
+                f"{r['rms_vertical_m']:.2f}",
+                f"{r['mean_pdop']:.2f}",
+                f"{r['mean_satellites']:.1f}",
+            ]
         )
+    table = table_80(columns, rows, title=title, width=console.width, styles=styles)
     console.print(table)
     from kompas.sim.report import flag_statement
 

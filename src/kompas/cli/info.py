@@ -6,8 +6,6 @@ import json
 
 import click
 
-from kompas.errors import KompasError
-
 
 def _human(summary: dict) -> None:
     from rich.console import Console
@@ -29,11 +27,13 @@ def _human(summary: dict) -> None:
     if s["skipped_epochs"] or s["truncated_epochs"]:
         facts.append(("skipped", f"{s['skipped_epochs']} epochs, {s['truncated_epochs']} cut"))
     head = Table(show_header=False, box=None)
+    head.add_column(no_wrap=True)
+    head.add_column(overflow="fold")  # a long file name folds, never "…"
     for k, v in facts:
         head.add_row(f"[bold]{k}[/bold]", str(v or "-"))
     console.print(head)
     table = Table(title="signals: completeness (% of tracked epochs x satellites)")
-    table.add_column("constellation")
+    table.add_column("constellation", no_wrap=True)
     table.add_column("sats", justify="right")
     table.add_column("signals")
     for name, c in s["constellations"].items():
@@ -46,13 +46,13 @@ def _human(summary: dict) -> None:
 @click.argument("file", type=click.Path(exists=True, dir_okay=False))
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
 def info(file: str, as_json: bool) -> None:
-    """Summarise a RINEX observation FILE (any version, compressed or not)."""
+    """Summarise a RINEX observation FILE (any version, compressed or not).
+
+    Exit codes: 0 ok, 1 unreadable file (one line naming file and line), 2 wrong command
+    line."""
     from kompas.io.rinex_obs import read_obs, summarize
 
-    try:
-        summary = summarize(read_obs(file))
-    except KompasError as exc:
-        raise click.ClickException(str(exc)) from exc
+    summary = summarize(read_obs(file))  # a KompasError is a data error: exit 1, one line
     if as_json:
         click.echo(json.dumps(summary, indent=2))
     else:

@@ -7,19 +7,29 @@ from pathlib import Path
 
 import click
 
-from kompas.cli.common import echo_json
+from kompas.cli.common import (
+    POSITIVE_S,
+    Column,
+    NoResult,
+    echo_json,
+    navigation_span,
+    span_text,
+    systems_option,
+    table_80,
+)
 
+#: (summary column, header, short header, format, drop order at narrow widths)
 _GROUP_COLUMNS = [
-    ("n_satellites", "sats", "{:d}"),
-    ("n_epochs", "samples", "{:d}"),
-    ("rms_radial_m", "R", "{:.2f}"),
-    ("rms_along_m", "A", "{:.2f}"),
-    ("rms_cross_m", "C", "{:.2f}"),
-    ("rms_clock_m", "clock", "{:.2f}"),
-    ("rms_sisre_orbit_m", "SISRE orb", "{:.2f}"),
-    ("rms_sisre_m", "SISRE", "{:.2f}"),
-    ("mean_radial_m", "mean R", "{:+.2f}"),
-    ("max_orbit_3d_m", "max 3-D", "{:.2f}"),
+    ("n_satellites", "sats", None, "{:d}", 0),
+    ("n_epochs", "samples", "n", "{:d}", 0),
+    ("rms_radial_m", "radial", "R", "{:.2f}", 0),
+    ("rms_along_m", "along", "A", "{:.2f}", 0),
+    ("rms_cross_m", "cross", "C", "{:.2f}", 0),
+    ("rms_clock_m", "clock", "clk", "{:.2f}", 0),
+    ("rms_sisre_orbit_m", "SISRE orbit", "orb", "{:.2f}", 0),
+    ("rms_sisre_m", "SISRE", None, "{:.2f}", 0),
+    ("mean_radial_m", "mean radial", "mR", "{:+.2f}", 2),
+    ("max_orbit_3d_m", "max 3-D", "max", "{:.2f}", 1),
 ]
 
 
@@ -33,26 +43,24 @@ def _fmt(value, spec: str) -> str:
 
 
 def _table(title: str, df, first: str, columns):
-    from rich.table import Table
-
-    table = Table(title=title, title_justify="left")
-    table.add_column(first)
-    for _, head, _ in columns:
-        table.add_column(head, justify="right")
-    for idx, row in df.iterrows():
-        table.add_row(str(idx), *[_fmt(row[c], spec) for c, _, spec in columns])
-    return table
+    """The summary table ``df`` as a :func:`table_80` group (fits the terminal)."""
+    cols = [Column(first, justify="left")] + [  # labels stay whole: "BDS-2 MEO"
+        Column(head, short, drop=drop) for _, head, short, _, drop in columns
+    ]
+    rows = [
+        [str(idx)] + [_fmt(row[c], spec) for c, _, _, spec, _ in columns]
+        for idx, row in df.iterrows()
+    ]
+    return table_80(cols, rows, title=title)
 
 
 def _print_report(summary, report: dict, per_satellite: bool) -> None:
     from rich.console import Console
 
-    console = Console()
-    if not console.is_terminal:
-        console = Console(width=150)
+    console = Console()  # the terminal's width; COLUMNS or 80 when piped
     console.print(
         _table(
-            "SISRE per constellation, RMS \\[m] (broadcast - precise)",
+            "SISRE per constellation, RMS [m] (broadcast - precise)",
             summary.groups,
             "group",
             _GROUP_COLUMNS,
@@ -60,8 +68,8 @@ def _print_report(summary, report: dict, per_satellite: bool) -> None:
     )
     if per_satellite:
         cols = [c for c in _GROUP_COLUMNS if c[0] != "n_satellites"]
-        cols[0] = ("n_epochs", "epochs", "{:d}")
-        console.print(_table("SISRE per satellite, RMS \\[m]", summary.satellites, "sv", cols))
+        cols[0] = ("n_epochs", "epochs", "n", "{:d}", 0)
+        console.print(_table("SISRE per satellite, RMS [m]", summary.satellites, "sv", cols))
     if summary.unhealthy:
         console.print(
             "Excluded as unhealthy (epochs): "
@@ -88,6 +96,29 @@ def _print_report(summary, report: dict, per_satellite: bool) -> None:
     console.print(
         f"Time: read {report['time_read_s']:.2f} s, total {report['time_total_s']:.2f} s",
         highlight=False,
+    )
+
+
+def _no_sample_reason(navdata, sp3, systems: str, summary) -> str:
+    """Why no (broadcast, precise) pair was found: disjoint time spans, or satellites."""
+    import numpy as np
+
+    t = sp3["time"].values
+    nav_span = navigation_span(navdata, systems)
+    if not t.size:
+        return "the SP3 file holds no epoch"
+    if nav_span is None:
+        return f"the navigation data hold no ephemeris of systems {systems}"
+    lo, hi = np.min(t), np.max(t)
+    if hi < nav_span[0] or lo > nav_span[1]:
+        return (
+            f"the precise orbits cover {span_text(lo, hi)}, the navigation data "
+            f"{span_text(*nav_span)} (GPST): files of different days?"
+        )
+    missing = len(summary.missing)
+    return (
+        f"no satellite of systems {systems} has a usable broadcast ephemeris and a precise "
+        f"orbit and clock at the same epochs ({missing} satellites without a usable sample)"
     )
 
 
@@ -156,12 +187,12 @@ def plot_sisre(ds, summary, path: str | Path) -> None:
 @click.option(
     "--interval",
     "interval_s",
-    type=float,
+    type=POSITIVE_S,
     default=300.0,
     show_default=True,
-    help="Sampling interval, seconds.",
+    help="Sampling interval, seconds (> 0).",
 )
-@click.option("--systems", default="GRECJ", show_default=True, help="Systems, e.g. GREC.")
+@systems_option(default="GRECJ")
 @click.option(
     "--align-clock",
     type=click.Choice(["epoch", "clock", "none"]),
@@ -258,6 +289,12 @@ def sisre_command(
         "time_read_s": round(t_read, 3),
         "time_total_s": round(t_total, 3),
     }
+    if summary.groups.empty:
+        reason = _no_sample_reason(navdata, sp3, systems, summary)
+        report["no_result"] = reason
+        if as_json:
+            echo_json(report)
+        raise NoResult(f"no SISRE sample: {reason}")
     if plot_path:
         plot_sisre(ds, summary, plot_path)
         report["plot"] = plot_path
