@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
 import shutil
 from pathlib import Path
 
@@ -25,9 +24,9 @@ from kompas.batch import (
     pair_files,
     parse_kinds,
     read_manifest,
-    run_batch,
 )
 from kompas.batch.naming import name_date, station_of
+from kompas.batch.network import write_network_tables
 from kompas.batch.simulate import simulate_network
 from kompas.batch.worker import plan_task, run_task
 from kompas.cli.common import EXIT_PARTIAL, EXIT_USAGE
@@ -207,11 +206,6 @@ def test_batch_fault_isolation_and_resume(network, other_day_nav, tmp_path, caps
     assert table.loc["KS01", "solve_rms_horizontal_m"] < 3.0  # 0.3 m code noise, PDOP ~1
     assert not list(out.rglob("*.part"))  # nothing half-written
 
-    # rerun: the three good tasks are up to date, the two failed ones are tried again
-    assert main([*args[:-3], "--workers", "1", "--json"]) == EXIT_PARTIAL
-    again = json.loads(capsys.readouterr().out)
-    assert again["skipped"] == 3 and again["succeeded"] == 3
-
 
 def test_resume_rules(network, tmp_path):
     """Up to date: skipped; changed option: only the kinds it affects; changed input or
@@ -252,6 +246,8 @@ def test_missing_navigation_fails_only_that_task(network, tmp_path):
     rec = run_task(plan, ["info", "solve"], BatchOptions(), tmp_path)
     assert rec["kinds"]["info"]["status"] == "ok"
     assert rec["status"] == "failed" and "no navigation file of 2025-06-01" in rec["reason"]
+    # a rerun keeps info and tries the failed kind again
+    assert plan_task(lonely, ["info", "solve"], BatchOptions(), tmp_path, False).todo == ["solve"]
 
 
 def test_real_station_days(data, tmp_path):
@@ -262,12 +258,14 @@ def test_real_station_days(data, tmp_path):
     nav = [str(data("nist-2023-001/BRDC00IGS_R_20230010000_01D_MN.rnx.gz"))]
     sinex = str(data("truth/IGS0OPSSNX_20240350000_01D_01D_CRD.SNX"))
     days = pair_files(obs, nav=nav, truth=sinex)
-    res = run_batch(days, "info,solve", tmp_path, workers=1, epochs=True)
-    assert not res.failed
+    kinds, opts = ["info", "solve"], BatchOptions()
+    records = [run_task(plan_task(d, kinds, opts, tmp_path, False), kinds, opts, tmp_path)
+               for d in days]  # fmt: skip
+    assert all(r["status"] == "ok" for r in records)
+    write_network_tables(tmp_path, records, epochs=True)
     table = pd.read_parquet(tmp_path / "stations.parquet").set_index("station")
     # single-frequency SPP with broadcast models: metres (data README peers: ~1 m H, ~3 m V)
     assert table.loc["NIST", "solve_rms_horizontal_m"] < 5.0
     assert table.loc["TLSE", "solve_epochs_solved"] == 10
     epochs = pd.read_parquet(tmp_path / "epochs.parquet")
     assert set(epochs["station"]) == {"NIST", "TLSE"} and len(epochs) == 20
-    assert os.path.exists(tmp_path / "batch.json")

@@ -15,6 +15,12 @@ class PartialFailure(NoResult):
     exit_code = EXIT_PARTIAL
 
 
+class Interrupted(NoResult):
+    """Stopped by the user (SIGINT): finished tasks are kept, a rerun continues (130)."""
+
+    exit_code = 130
+
+
 def _days(inputs, nav, sp3, clk, truth_sinex):
     from dataclasses import replace
 
@@ -98,6 +104,23 @@ def _print_table(result) -> None:
     console.print(f"network table: {result.files.get('stations')}", highlight=False)
 
 
+def _run(days, kinds, out_dir, options, workers, scheduler, memory_limit, force, epochs, cb):
+    from kompas.batch import run_batch
+
+    return run_batch(
+        days,
+        kinds,
+        out_dir,
+        options,
+        workers=workers,
+        scheduler=scheduler,
+        memory_limit=memory_limit,
+        force=force,
+        epochs=epochs,
+        progress=cb,
+    )
+
+
 @click.command("batch")
 @click.argument("inputs", nargs=-1, required=True)
 @click.option(
@@ -148,7 +171,7 @@ def batch_command(
     """Run task kinds on every station-day of INPUTS (a CSV/TOML manifest, or observation
     files/globs paired with --nav/--sp3/--clk files by date) on Dask; gather the network
     table DIR/stations.parquet. Tasks whose inputs and options are unchanged are skipped."""
-    from kompas.batch import BatchOptions, parse_kinds, run_batch
+    from kompas.batch import BatchOptions, parse_kinds
 
     try:
         kind_list = parse_kinds(kinds)
@@ -159,19 +182,21 @@ def batch_command(
     days = _days(inputs, nav, sp3, clk, truth_sinex)
     options = BatchOptions(systems=systems, mode=mode, elmask_deg=elmask_deg, raim=not no_raim)
     bar, callback = _progress_runner(len(days))
-    with bar:
-        result = run_batch(
-            days,
-            kind_list,
-            out_dir,
-            options,
-            workers=workers,
-            scheduler=scheduler,
-            memory_limit=memory_limit,
-            force=force,
-            epochs=epochs,
-            progress=callback,
-        )
+    finished = []
+
+    def count(done: int, total: int, record: dict) -> None:
+        finished.append(record.get("task"))
+        callback(done, total, record)
+
+    try:
+        with bar:
+            result = _run(days, kind_list, out_dir, options, workers, scheduler, memory_limit,
+                          force, epochs, count)  # fmt: skip
+    except KeyboardInterrupt:
+        raise Interrupted(
+            f"interrupted: {len(finished)} of {len(days)} tasks done and kept in {out_dir}; "
+            "run the same command again to continue"
+        ) from None
     if as_json:
         echo_json(result.to_dict())
     else:
