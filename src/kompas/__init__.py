@@ -58,6 +58,8 @@ _API: dict[str, str] = {
     "sisre": "kompas.analysis.sisre",
     "sisre_summary": "kompas.analysis.sisre",
     "run_demo": "kompas.sim.demo",
+    "time_offsets": "kompas.analysis.time_offsets",
+    "plan": "kompas.analysis.plan",
     # simulation
     "nominal_navigation": "kompas.sim",
     "simulate_observations": "kompas.sim",

@@ -16,6 +16,8 @@ _COMMANDS: dict[str, str] = {
     "demo": "kompas.cli.demo:demo_command",
     "info": "kompas.cli.info:info",
     "network-report": "kompas.cli.network_report:network_report_command",
+    "offsets": "kompas.cli.offsets:offsets_command",
+    "plan": "kompas.cli.plan:plan_command",
     "sisre": "kompas.cli.sisre:sisre_command",
     "solve": "kompas.cli.solve:solve_command",
 }

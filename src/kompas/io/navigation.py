@@ -191,6 +191,50 @@ class Navigation:
         beta = pick[["beta0", "beta1", "beta2", "beta3"]].to_numpy(dtype=float)
         return alpha, beta
 
+    def time_offset(
+        self, from_scale: Any, to_scale: Any, t: Any, source: str | None = None
+    ) -> np.ndarray:
+        """Broadcast offset ``T_from - T_to`` [s] at ``t`` (fractional part), NaN where none
+        covers ``t``.
+
+        Delegates to :func:`kompas.orbits.time_offsets.evaluate_offset`, whose module
+        docstring gives the sign convention (``time_offset("GST", "GPST", t)`` = GGTO =
+        GST - GPST), the validity rule and the sources.
+
+        Parameters
+        ----------
+        from_scale, to_scale : TimeScale or str
+            ``"GPST" "GST" "BDT" "GLONASST" "QZSST" "IRNSST" "UTC"`` (or RINEX names, or
+            the two-letter codes ``GP GA BD GL QZ IR UT SB``).
+        t : Time or int
+            Instants (``Time`` or int64 GPST-continuous ns), any shape.
+        source : str, optional
+            None (best direct: STO record, else header line), ``"STO"``,
+            ``"STO:<message>"``, ``"header"``, ``"rinex2"`` or ``"derived"`` (through UTC).
+
+        Returns
+        -------
+        numpy.ndarray of float
+            Seconds, the shape of ``t``.
+        """
+        from kompas.orbits.time_offsets import evaluate_offset
+
+        t_ns = np.asarray(getattr(t, "ns", t), dtype=np.int64)
+        return evaluate_offset(self.offset_table(), from_scale, to_scale, t_ns, source)
+
+    def offset_table(self) -> pd.DataFrame:
+        """:attr:`sto` with the coverage and pair columns of
+        :func:`kompas.orbits.time_offsets.normalised_offsets` (cached)."""
+        from kompas.orbits.time_offsets import normalised_offsets
+
+        key = (id(self.sto), len(self.sto))
+        cached = self.__dict__.get("_offset_cache")
+        if cached is None or cached[0] != key:
+            table = normalised_offsets(self.sto, self.header, self.ephemerides)
+            self.__dict__["_offset_cache"] = (key, table)
+            return table
+        return cached[1]
+
     def __repr__(self) -> str:
         counts = ", ".join(f"{k}={len(v)}" for k, v in self.ephemerides.items())
         return (

@@ -1,68 +1,35 @@
 """Self-contained HTML report of a :func:`kompas.sim.demo.run_demo` run.
 
-One file, no external resources: the plots are PNG images (matplotlib figures rendered
-by Agg, pyplot unused) embedded as base64 ``data:`` URIs, the style sheet is inline, and
-the RINEX files written by the demo are linked by relative paths (same folder).
+One file, no external resources (the page pieces are :mod:`kompas.report.page`'s): the
+plots are embedded PNG images, the style sheet is inline, and the RINEX files written by
+the demo are linked by relative paths (same folder).
 """
 
 from __future__ import annotations
 
-import base64
 import html
-import io
 import os
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import numpy as np
 
+from kompas.report.page import SYSTEM_COLOURS, figure_html, figure_png, render_page, subplots
+from kompas.report.page import fmt_number as _fmt
+from kompas.report.plots import sky_plot
+
 if TYPE_CHECKING:
     from kompas.sim.demo import DemoResult
 
 __all__ = ["write_report", "render_report", "figure_png"]
 
-#: One colour per constellation (colour-blind safe Okabe-Ito palette).
-SYSTEM_COLOURS = {"G": "#0072B2", "R": "#D55E00", "E": "#009E73", "C": "#CC79A7"}
 _COMBINED_COLOUR = "#000000"
 _FAULT_COLOURS = {
     "unprotected": "#D55E00",
     "RAIM only": "#E69F00",
     "RAIM + constellation check": "#0072B2",
 }
-
-_CSS = """
-body { font-family: -apple-system, 'Segoe UI', Helvetica, Arial, sans-serif; margin: 2em auto;
-       max-width: 1200px; color: #222; line-height: 1.4; padding: 0 1em; }
-h1 { margin-bottom: 0.2em; }
-.banner { background: #fff3cd; border: 2px solid #d39e00; padding: 0.6em 1em;
-          font-weight: bold; font-size: 1.1em; margin: 1em 0; }
-table { border-collapse: collapse; margin: 1em 0; font-size: 0.95em; }
-th, td { border: 1px solid #bbb; padding: 0.3em 0.7em; text-align: right; }
-th { background: #eee; }
-td.label, th.label { text-align: left; }
-tr.compromised td { background: #fbeee6; }
-.flag { border-left: 6px solid #0072B2; background: #eef5fb; padding: 0.6em 1em; }
-figure { margin: 1.5em 0; }
-figure img { max-width: 100%; border: 1px solid #ddd; }
-figcaption { color: #555; font-size: 0.9em; }
-code { background: #f4f4f4; padding: 0 0.2em; }
-"""
-
-
-def figure_png(fig) -> str:
-    """A matplotlib figure as a ``data:image/png;base64,...`` URI."""
-    buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=100, bbox_inches="tight")
-    return "data:image/png;base64," + base64.b64encode(buf.getvalue()).decode("ascii")
-
-
-def _subplots(nrows: int, ncols: int, figsize: tuple[float, float], **kw):
-    """A figure and its axes, without pyplot: no GUI backend, no global state touched
-    (the caller's own matplotlib backend and open figures are left alone)."""
-    from matplotlib.figure import Figure
-
-    fig = Figure(figsize=figsize)
-    return fig, fig.subplots(nrows, ncols, **kw)
+_subplots = subplots
 
 
 def _minutes(sol, start) -> np.ndarray:
@@ -83,24 +50,14 @@ def _sky_plot(result: DemoResult) -> str:
     fig.subplots_adjust(wspace=0.35)
     axes = np.atleast_1d(axes)
     el = sol["elevation_deg"].values
-    az = np.radians(sol["azimuth_deg"].values)
+    az = sol["azimuth_deg"].values
     svs = sol["sv"].values.astype(str)
     for ax, sys in zip(axes, systems, strict=True):
-        ax.set_theta_zero_location("N")
-        ax.set_theta_direction(-1)
-        ax.set_rlim(90, 0)
-        ax.set_rticks([60, 30, 0])
-        ax.set_yticklabels(["60°", "30°", "0°"], fontsize=7, color="#666")
-        ax.set_rlabel_position(22.5)
-        ax.set_xticks(np.radians([0, 90, 180, 270]), ["N", "E", "S", "W"])
-        ax.set_title(f"{SYSTEM_NAMES.get(sys, sys)}", fontsize=12, pad=14)
-        for j in np.flatnonzero(np.char.startswith(svs, sys)):
-            ok = np.isfinite(el[:, j]) & (el[:, j] >= 0)
-            if not ok.any():
-                continue
-            ax.plot(az[ok, j], el[ok, j], ".", ms=1.5, color=SYSTEM_COLOURS.get(sys, "k"))
-            last = np.flatnonzero(ok)[-1]
-            ax.annotate(svs[j], (az[last, j], el[last, j]), fontsize=7)
+        cols = np.flatnonzero(np.char.startswith(svs, sys))
+        sky_plot(
+            ax, az[:, cols], el[:, cols], colour=SYSTEM_COLOURS.get(sys, "k"),
+            labels=svs[cols], title=f"{SYSTEM_NAMES.get(sys, sys)}",
+        )  # fmt: skip
     fig.suptitle(
         "Sky plot per constellation (track of each satellite over the hour; "
         "label at its last position)",
@@ -218,12 +175,6 @@ def _start_text(result: DemoResult) -> str:
     return _iso(result.scenario.start).replace("T", " ") + " GPST"
 
 
-def _fmt(v, digits: int = 2) -> str:
-    if v is None or (isinstance(v, float) and not np.isfinite(v)):
-        return "–"
-    return f"{v:.{digits}f}"
-
-
 def _table_html(result: DemoResult) -> str:
     head = (
         "<tr><th class='label'>Combination</th><th>Epochs solved</th>"
@@ -294,7 +245,6 @@ def _files_html(result: DemoResult, report_dir: Path) -> str:
 
 def render_report(result: DemoResult, report_dir: str | Path = ".") -> str:
     """The report's HTML text (links relative to ``report_dir``)."""
-    from kompas import __version__
     from kompas.sim.demo import KNOT_MPS
 
     sc = result.scenario
@@ -324,22 +274,13 @@ def render_report(result: DemoResult, report_dir: str | Path = ".") -> str:
             "solved unprotected, with RAIM only, and with RAIM plus the constellation check.",
         ),
     ]
-    fig_html = "".join(
-        f"<figure id='fig-{name}'><img alt='{name} plot' src='{uri}'>"
-        f"<figcaption>{html.escape(cap)}</figcaption></figure>"
-        for uri, name, cap in figures
-    )
+    fig_html = "".join(figure_html(uri, name, cap) for uri, name, cap in figures)
     total = result.timings_s.get("total", float("nan"))
     where = (
         f"{abs(sc.lat_deg):.1f}°{'N' if sc.lat_deg >= 0 else 'S'} "
         f"{abs(sc.lon_deg):.1f}°{'E' if sc.lon_deg >= 0 else 'W'}"
     )
-    return f"""<!DOCTYPE html>
-<html lang="en"><head><meta charset="utf-8">
-<title>kompas demo — simulated multi-GNSS positioning</title>
-<style>{_CSS}</style></head>
-<body>
-<h1>kompas demo: one hour of a ship in the Bering Sea</h1>
+    body = f"""<h1>kompas demo: one hour of a ship in the Bering Sea</h1>
 <div class="banner" id="simulated">{html.escape(result.simulated_note)}</div>
 <p>A research vessel sails from {where}
 on a course of {sc.heading_deg:.0f}° at {sc.speed_knots:.0f} knots
@@ -361,12 +302,13 @@ constellation alone and all together. Errors are against the simulated track.</p
 {fig_html}
 <h2>Files</h2>
 <p>Written next to this report (simulated data, marked so in their headers):</p>
-{_files_html(result, Path(report_dir))}
-<p style="color:#666;font-size:0.9em">kompas {html.escape(__version__)} · run time
-{total:.1f} s (simulation and positioning) · seed {sc.seed} ·
-{html.escape(result.simulated_note)}</p>
-</body></html>
-"""
+{_files_html(result, Path(report_dir))}"""
+    return render_page(
+        "kompas demo — simulated multi-GNSS positioning",
+        body,
+        footer=f"run time {total:.1f} s (simulation and positioning) · seed {sc.seed} · "
+        f"{result.simulated_note}",
+    )
 
 
 def write_report(result: DemoResult, path: str | Path) -> Path:
