@@ -75,6 +75,10 @@ class TaskContext:
                     self.read_warnings.append(text)
         return self._cache[key]
 
+    def cached(self, key: str, compute):
+        """``compute()`` once per task (e.g. the solution shared by several kinds)."""
+        return self._read(key, compute)
+
     def obs(self):
         """The observation Dataset (every system: one read serves every kind)."""
         from kompas.io.rinex_obs import read_obs

@@ -227,6 +227,21 @@ def _epochs_table(sol):
     return pd.DataFrame(cols)
 
 
+def solution(ctx: TaskContext):
+    """The day's :func:`kompas.solve` result with the batch options (computed once per task,
+    shared by ``solve`` and ``offsets``), after checking the navigation data cover it."""
+    from kompas.positioning import solve
+
+    def compute():
+        o = ctx.options
+        obs, nav = ctx.obs(), ctx.nav()
+        check_navigation_covers(obs, nav, ctx.day.nav[0])
+        return solve(obs, nav, systems=o.systems, mode=o.mode, elmask_deg=o.elmask_deg,
+                     raim=o.raim)  # fmt: skip
+
+    return ctx.cached("solution", compute)
+
+
 @register(
     "solve",
     inputs=("obs", "nav", "truth"),
@@ -236,13 +251,9 @@ def _epochs_table(sol):
 def solve_task(ctx: TaskContext) -> dict:
     """Position every epoch as ``kompas solve`` does; RMS against the truth when known."""
     from kompas.io.solution_writers import write_solution
-    from kompas.positioning import accuracy_summary, solve
+    from kompas.positioning import accuracy_summary
 
-    o = ctx.options
-    obs = ctx.obs()
-    nav = ctx.nav()
-    check_navigation_covers(obs, nav, ctx.day.nav[0])
-    sol = solve(obs, nav, systems=o.systems, mode=o.mode, elmask_deg=o.elmask_deg, raim=o.raim)
+    sol = solution(ctx)
     ok = np.isfinite(sol["position_ecef_m"].values).all(axis=1) & (sol["status"].values <= 1)
     if not ok.any():
         raise NoSolution(
@@ -291,4 +302,31 @@ def sisre_task(ctx: TaskContext) -> dict:
     row = {"satellites": int(len(sats)), "missing": len(summary.missing)}
     for group, g in summary.groups.iterrows():
         row[f"rms_{_column(str(group))}_m"] = float(g["rms_sisre_m"])
+    return row
+
+
+# -- offsets (kompas.analysis.time_offsets) ----------------------------------------------
+@register(
+    "offsets",
+    inputs=("obs", "nav"),
+    options=("systems", "mode", "elmask_deg", "raim"),
+    description="receiver inter-system biases against the broadcast time offsets",
+)
+def offsets_task(ctx: TaskContext) -> dict:
+    """Estimated inter-system offsets (-isb/c) against the broadcast ones (``offsets.parquet``,
+    one row per epoch and pair); the row holds the medians per pair, ns."""
+    from kompas.analysis.time_offsets import receiver_biases
+
+    stats, per_epoch = receiver_biases(solution(ctx), ctx.nav(), ctx.day.station)
+    if not stats:
+        raise MissingInput("no system besides GPS solved: no inter-system offset")
+    ctx.write_parquet("offsets.parquet", per_epoch)
+    row: dict = {}
+    for key, e in stats.items():
+        k = key.replace("-", "")  # "E-G" -> "EG"
+        row[f"{k}_source"] = e["broadcast_source"]
+        row[f"{k}_estimated_ns"] = e["estimated_ns"]["median"]
+        row[f"{k}_broadcast_ns"] = e["broadcast_ns"]["median"]
+        row[f"{k}_bias_ns"] = e["estimated_minus_broadcast_ns"]["median"]
+        row[f"{k}_bias_std_ns"] = e["estimated_minus_broadcast_ns"]["std"]
     return row
