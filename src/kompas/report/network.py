@@ -51,6 +51,9 @@ _EXTRA_CSS = """
 tr.outlier td { background: #fde2e2; }
 tr.failed td { background: #eeeeee; color: #666; }
 td.reason { text-align: left; max-width: 40em; }
+#stations { font-size: 0.78em; }
+#stations td, #stations th { padding: 0.2em 0.35em; }
+#stations td { white-space: nowrap; }
 """
 
 
@@ -194,7 +197,8 @@ def _isb_figure(df: pd.DataFrame) -> str | None:
         ax.scatter(x + 0.08 * (k - len(cols) / 2), v, label=f"{sys} − G", s=28,
                    color=SYSTEM_COLOURS.get(sys, None))  # fmt: skip
     ax.set_xticks(x)
-    ax.set_xticklabels(sub["task"].astype(str).str[:14], rotation=60, fontsize=7, ha="right")
+    labels = sub["station"].astype(str) + " " + sub["date"].astype(str).str[2:]
+    ax.set_xticklabels(labels, rotation=60, fontsize=7, ha="right")
     ax.set_ylabel("median inter-system bias [m]")
     ax.grid(alpha=0.3)
     ax.legend(fontsize=8, ncol=len(cols))
