@@ -269,3 +269,21 @@ def test_real_station_days(data, tmp_path):
     assert table.loc["TLSE", "solve_epochs_solved"] == 10
     epochs = pd.read_parquet(tmp_path / "epochs.parquet")
     assert set(epochs["station"]) == {"NIST", "TLSE"} and len(epochs) == 20
+
+
+def test_qc_and_offsets_kinds(network, tmp_path):
+    """The kinds merged from the qc and time-offsets work: one row each, files written."""
+    day = read_manifest(network.manifest)[0]
+    kinds, opts = ["qc", "offsets"], BatchOptions()
+    rec = run_task(plan_task(day, kinds, opts, tmp_path, False), kinds, opts, tmp_path)
+    assert rec["status"] == "ok", rec["reason"]
+    qc_row = rec["kinds"]["qc"]["row"]
+    # simulated white code noise 0.3 m/sin(E): MP RMS of the order of decimetres
+    assert 0.05 < qc_row["mp_G_m"] < 1.0
+    # the simulation has no slips; the detectors flag a few at low elevation (reported)
+    assert qc_row["slips_G"] <= 10
+    # the simulated nav carries no system time offsets: estimated ISB only, source "none"
+    off = rec["kinds"]["offsets"]["row"]
+    assert off["EG_source"] == "none" and np.isfinite(off["EG_estimated_ns"])
+    task_dir = tmp_path / "tasks" / day.task_id
+    assert (task_dir / "qc.json").exists() and (task_dir / "offsets.parquet").exists()

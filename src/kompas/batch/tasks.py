@@ -330,3 +330,43 @@ def offsets_task(ctx: TaskContext) -> dict:
         row[f"{k}_bias_ns"] = e["estimated_minus_broadcast_ns"]["median"]
         row[f"{k}_bias_std_ns"] = e["estimated_minus_broadcast_ns"]["std"]
     return row
+
+
+# -- qc (kompas.analysis.qc) -------------------------------------------------------------
+def _pct(v) -> float:
+    return float("nan") if v is None or v != v else 100.0 * float(v)
+
+
+@register(
+    "qc",
+    inputs=("obs", "nav"),
+    options=("elmask_deg",),
+    description="multipath, cycle slips, SNR, completeness (qc.json, qc_signals.parquet)",
+)
+def qc_task(ctx: TaskContext) -> dict:
+    """Quality control of the observation file; with navigation data (elevations) the
+    completeness against the expected observations too."""
+    from kompas.analysis.qc import qc
+
+    nav = ctx.nav() if ctx.day.nav else None
+    res = qc(ctx.obs(), nav, elmask_deg=ctx.options.elmask_deg)
+    s = res.summary
+    ctx.write_json("qc.json", res.to_dict())
+    ctx.write_parquet("qc_signals.parquet", res.signals.reset_index())
+    teqc = s.get("teqc", {})
+    row = {
+        "mp1_m": teqc.get("mp1_m"),
+        "mp2_m": teqc.get("mp2_m"),
+        "obs_per_slip": teqc.get("obs_per_slip"),
+        "missing_epochs": s.get("missing_epochs"),
+        "clock_jumps": s.get("clock_jumps"),
+        "file_gaps": s.get("file_gaps"),
+    }
+    for sys, e in s.get("systems", {}).items():
+        row[f"slips_{sys}"] = e.get("slips")
+        row[f"gaps_{sys}"] = e.get("gaps")
+        if "completeness" in e:
+            row[f"completeness_{sys}_pct"] = _pct(e.get("completeness"))
+        mp = [v for v in e.get("mp_rms_m", {}).values() if v == v]
+        row[f"mp_{sys}_m"] = float(np.median(mp)) if mp else float("nan")
+    return row

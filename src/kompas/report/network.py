@@ -241,9 +241,21 @@ def _station_table(df: pd.DataFrame, flags: pd.Series) -> str:
                       digits=digits)  # fmt: skip
 
 
+#: columns shown per kind (regular expressions on the name after the prefix)
+_KIND_COLUMNS = {
+    "qc_": r"^(mp_[A-Z]_m|slips_[A-Z]|completeness_[A-Z]_pct|clock_jumps|missing_epochs)$",
+    "offsets_": r"^[A-Z]G_(estimated|bias)_ns$",
+    "sisre_": r"^rms_.*_m$",
+}
+
+
 def _kind_table(df: pd.DataFrame, prefix: str, table_id: str) -> str | None:
-    """Every numeric column of one kind (``qc_``, ``offsets_``, ``sisre_``) per station-day."""
-    cols = [c for c in df.columns if c.startswith(prefix) and not c.endswith("_status")]
+    """The main numeric columns of one kind (``qc_``, ``offsets_``, ``sisre_``) per
+    station-day (all of them are in ``stations.parquet``)."""
+    import re
+
+    keep = re.compile(_KIND_COLUMNS[prefix])
+    cols = [c for c in df.columns if c.startswith(prefix) and keep.match(c[len(prefix) :])]
     cols = [c for c in cols if pd.api.types.is_numeric_dtype(df[c])]
     if not cols:
         return None
