@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 import os
 import time
+import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -103,6 +104,7 @@ def _submit_all(client, plans: Sequence[TaskPlan], kinds, options, out_dir, on_r
     from distributed import as_completed
 
     futures = {}
+    run = uuid.uuid4().hex[:8]  # two batches on one scheduler never share a key
     for p in plans:
         fut = client.submit(
             run_task,
@@ -110,7 +112,7 @@ def _submit_all(client, plans: Sequence[TaskPlan], kinds, options, out_dir, on_r
             kinds,
             options,
             str(out_dir),
-            key=f"kompas-batch-{p.day.task_id}",
+            key=f"kompas-batch-{run}-{p.day.task_id}",
             pure=False,
         )
         futures[fut] = p

@@ -179,6 +179,13 @@ def batch_command(
         raise click.BadParameter(str(exc), param_hint="--do") from None
     if workers and scheduler:
         raise click.UsageError("give --workers (LocalCluster) or --scheduler, not both")
+    if memory_limit:
+        from dask.utils import parse_bytes
+
+        try:
+            parse_bytes(memory_limit)
+        except ValueError as exc:
+            raise click.BadParameter(str(exc), param_hint="--memory-limit") from None
     days = _days(inputs, nav, sp3, clk, truth_sinex)
     options = BatchOptions(systems=systems, mode=mode, elmask_deg=elmask_deg, raim=not no_raim)
     bar, callback = _progress_runner(len(days))
