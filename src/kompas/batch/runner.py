@@ -9,6 +9,7 @@ every finished task has its complete record, so the next run continues from ther
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import time
@@ -126,7 +127,8 @@ def _submit_all(client, plans: Sequence[TaskPlan], kinds, options, out_dir, on_r
                 record = failure_record(plan, kinds, reason, out_dir)
             on_record(record)
     except BaseException:
-        client.cancel(list(futures), force=True)
+        with contextlib.suppress(Exception):  # the cluster may already be going down
+            client.cancel(list(futures), force=True)
         raise
 
 
