@@ -186,7 +186,12 @@ def batch_command(
             parse_bytes(memory_limit)
         except ValueError as exc:
             raise click.BadParameter(str(exc), param_hint="--memory-limit") from None
-    days = _days(inputs, nav, sp3, clk, truth_sinex)
+    from kompas.batch import BatchInputError
+
+    try:
+        days = _days(inputs, nav, sp3, clk, truth_sinex)
+    except BatchInputError as exc:  # a glob matching nothing, a bad manifest: the command line
+        raise click.UsageError(str(exc)) from None
     options = BatchOptions(systems=systems, mode=mode, elmask_deg=elmask_deg, raim=not no_raim)
     bar, callback = _progress_runner(len(days))
     finished = []
