@@ -8,7 +8,8 @@ user waits for) into a fresh output folder and runs ``info,solve``. Printed: wal
 station-days per minute, speed-up, the machine load (``/proc/loadavg``) before each run, and
 whether the two runs' outputs are identical byte for byte.
 
-Usage: ``python benchmarks/batch.py [--stations 10] [--days 4] [--hours 24] [--workers 1 2]``
+Usage: ``python benchmarks/batch.py [--stations 10] [--days 4] [--hours 24] [--workers 1 2]
+[--sim-dir DIR]`` (``--sim-dir`` keeps the simulated files for the next run)
 Data: ``$KOMPAS_DATA`` or ``../shared/data`` beside the repository (skipped when absent).
 """
 
@@ -71,6 +72,7 @@ def main() -> int:
     ap.add_argument("--hours", type=float, default=24.0)
     ap.add_argument("--workers", type=int, nargs="+", default=[1, 2])
     ap.add_argument("--do", default="info,solve")
+    ap.add_argument("--sim-dir", help="keep (or reuse) the simulated network in this folder")
     args = ap.parse_args()
     from kompas.batch import read_manifest, run_batch
     from kompas.batch.simulate import simulate_network
@@ -82,8 +84,10 @@ def main() -> int:
         tmp = Path(tmp)
         t = time.perf_counter()
         span_s = args.hours * 3600.0
-        net = simulate_network(tmp / "sim", args.stations, args.days, dt.date(2025, 6, 1), span_s)
-        sim = read_manifest(net.manifest)
+        sim_dir = Path(args.sim_dir) if args.sim_dir else tmp / "sim"
+        if not (sim_dir / "manifest.csv").exists():
+            simulate_network(sim_dir, args.stations, args.days, dt.date(2025, 6, 1), span_s)
+        sim = read_manifest(sim_dir / "manifest.csv")
         print(f"simulated station-days: {len(sim)} ({args.hours:g} h at 30 s, "
               f"written in {time.perf_counter() - t:.0f} s, not counted)")  # fmt: skip
         every = days + sim

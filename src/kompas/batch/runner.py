@@ -23,12 +23,14 @@ from kompas.batch.context import BatchOptions
 from kompas.batch.inputs import StationDay
 from kompas.batch.network import write_network_tables
 from kompas.batch.tasks import parse_kinds
-from kompas.batch.worker import TaskPlan, failure_record, one_line, plan_task, run_task
+from kompas.batch.worker import failure_record, one_line, plan_task, run_task
 
 __all__ = ["BatchResult", "run_batch", "ProgressCallback"]
 
 #: progress(done, total, record): called once per task (skipped ones first, then as they end)
 ProgressCallback = Callable[[int, int, dict], None]
+#: retries of a task whose worker died (Dask's default is 3: four times the memory blow-up)
+ALLOWED_FAILURES = 1
 
 
 @dataclass
@@ -82,26 +84,46 @@ class BatchResult:
 
 def _client(workers: int, scheduler: str | None, memory_limit: str | float | None):
     """A distributed Client (and the LocalCluster it owns, or None)."""
-    from distributed import Client, LocalCluster
+    import dask
+    from distributed import Client
 
     if scheduler:
         return Client(scheduler, timeout="30s"), None
-    cluster = LocalCluster(
+    # a task that kills its worker (memory limit) is retried once, not three times
+    with dask.config.set({"distributed.scheduler.allowed-failures": ALLOWED_FAILURES}):
+        cluster = _local_cluster(workers, memory_limit)
+    return Client(cluster), cluster
+
+
+def _local_cluster(workers: int, memory_limit):
+    from distributed import LocalCluster
+
+    return LocalCluster(
         n_workers=workers,
         threads_per_worker=1,  # warnings are captured per task: one task per process
         processes=True,
         memory_limit=memory_limit if memory_limit is not None else "auto",
         dashboard_address=None,
-        silence_logs=logging.ERROR,
+        silence_logs=logging.CRITICAL,  # failures are reported per task, not logged
     )
-    return Client(cluster), cluster
 
 
 def _worker_count(client) -> int:
     return len(client.scheduler_info().get("workers", {}))
 
 
-def _submit_all(client, plans: Sequence[TaskPlan], kinds, options, out_dir, on_record):
+def _lost_reason(exc: BaseException, memory_limit) -> str:
+    from distributed import KilledWorker
+
+    if isinstance(exc, KilledWorker):
+        return (
+            f"worker killed while running it, {ALLOWED_FAILURES + 1} times (memory limit "
+            f"{memory_limit or 'auto'} per worker exceeded, or a crash)"
+        )
+    return f"worker lost: {one_line(exc)}"
+
+
+def _submit_all(client, plans, kinds, options, out_dir, on_record, memory_limit=None):
     from distributed import as_completed
 
     futures = {}
@@ -123,7 +145,7 @@ def _submit_all(client, plans: Sequence[TaskPlan], kinds, options, out_dir, on_r
             try:
                 record = fut.result()
             except Exception as exc:  # the worker died or was killed (memory limit)
-                reason = f"worker lost: {one_line(exc)}"
+                reason = _lost_reason(exc, memory_limit)
                 record = failure_record(plan, kinds, reason, out_dir)
             on_record(record)
     except BaseException:
@@ -210,7 +232,7 @@ def run_batch(
         client, cluster = _client(n, scheduler, memory_limit)
         try:
             n_workers = _worker_count(client)
-            _submit_all(client, todo, kinds, options, out, on_record)
+            _submit_all(client, todo, kinds, options, out, on_record, memory_limit)
         finally:
             client.close()
             if cluster is not None:
