@@ -169,15 +169,23 @@ def select_records(
     keep = np.nonzero(rec_sat >= 0)[0]
     if keep.size == 0 or req_sat.size == 0:
         return out
-    key = np.asarray(rec_ttm_ns, dtype=np.int64) if rule == "transmitted" else rec_ref
+    lo_ns = _offset_ns(rec_start_s, rec_sat.shape, np.arange(rec_sat.size))
+    if rule == "transmitted":
+        key = np.asarray(rec_ttm_ns, dtype=np.int64)
+    elif rule == "latest":
+        # the instant from which "latest" may take a record: reference - margin, but
+        # never before its validity starts (a forward-fitted Galileo/NavIC record ahead
+        # of t is inside the look-ahead and still unusable)
+        key = rec_ref + np.maximum(lo_ns, -int(margin_ns))
+    else:
+        key = rec_ref
     # ties of the key (equal transmission times) go to the later reference: the newer set
     order = keep[np.lexsort((rec_ref[keep], key[keep], rec_sat[keep]))]
     s_sat, s_key = rec_sat[order], key[order]
     s_ref = rec_ref[order]
-    s_lo = s_ref + _offset_ns(rec_start_s, rec_sat.shape, order)
+    s_lo = s_ref + lo_ns[order]
     s_hi = s_ref + _offset_ns(rec_end_s, rec_sat.shape, order)
-    probe = req_t + (margin_ns if rule == "latest" else 0)
-    before = _neighbours(s_sat, s_key, req_sat, probe)
+    before = _neighbours(s_sat, s_key, req_sat, req_t)
     n = s_sat.size
 
     def usable(idx: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -188,7 +196,7 @@ def select_records(
 
     best = np.full(req_sat.shape, -1, dtype=np.int64)
     if rule in ("latest", "transmitted"):
-        # scan backwards from the last record with key <= probe: the first usable wins
+        # scan backwards from the last record with key <= t: the first usable wins
         for k in range(_CANDIDATES):
             ok, i = usable(before - k)
             take = ok & (best < 0)
