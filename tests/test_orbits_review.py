@@ -7,7 +7,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from kompas.orbits.selection import select_records
+from kompas.orbits.selection import select_records, transmission_ns
 
 S = 1_000_000_000
 H = 3600 * S
@@ -67,3 +67,42 @@ def test_latest_margin_on_the_nist_day_galileo(data):
     # never a record before its validity start (E, I: toe; G: toe - 2 h)
     lead = ahead.extra["reference_ns"] - t[:, None]
     assert (lead[:, [0, 1, 3]] <= 0).all() and (lead[:, 2] <= 2 * H).all()
+
+
+def test_bds_record_without_transmission_time_is_not_premature():
+    # Every real BDS D1/D2/CNAV record here is transmitted at its toe (ttm - toe = 0 s in
+    # the NIST BRDC, 0-18 s in the DLR RINEX 4), so a record the file gives without ttm
+    # (the IGS BRDC: the first record of the day for all 36 D1 satellites) was first
+    # transmitted at toe, not at the start of the fit window (toe - 1 h).
+    toe = np.array([10 * H, 11 * H])
+    table = {"ttm_ns": np.array([10 * H, NAT])}
+    start, end = -3600.0, 7200.0
+    ttm = transmission_ns(table, "C", toe, np.full(2, start))
+    assert ttm.tolist() == [10 * H, 11 * H]
+    # at 10:30 a receiver holds the 10:00 set (the 11:00 one is not sent yet)
+    rows = select_records(
+        np.zeros(2, np.int64), toe, start, end, np.zeros(2, np.int64),
+        np.array([10 * H + H // 2, 11 * H + 60 * S]), "transmitted", rec_ttm_ns=ttm,
+    )  # fmt: skip
+    assert rows.tolist() == [0, 1]
+
+
+def test_bds_day_boundary_two_brdc_files(data):
+    """Both NIST-day BRDC files: from 23:00 to 00:00 the "transmitted" rule took the new
+    day's BDS records (no ttm in the file) up to 55 min before their toe."""
+    from kompas import read_nav
+    from kompas.orbits.broadcast import satellite_states
+    from kompas.time import Time
+
+    d = "nist-2023-001/"
+    nav = read_nav(
+        [data(d + "BRDC00IGS_R_20223650000_01D_MN.rnx.gz"),
+         data(d + "BRDC00IGS_R_20230010000_01D_MN.rnx.gz")]
+    )  # fmt: skip
+    t = int(Time.parse("2022-12-31T23:00:00").ns) + np.arange(0, 2 * 3600, 600) * S
+    svs = np.array(sorted(nav.ephemerides["C_D1"]["sv"].unique()))
+    st = satellite_states(nav, svs[None, :], t[:, None], rule="transmitted")
+    ok = np.isfinite(st.position_m[..., 0])
+    assert ok.mean() > 0.95
+    # a receiver cannot hold a BDS record before its toe (= its first transmission)
+    assert (st.extra["reference_ns"][ok] <= np.broadcast_to(t[:, None], ok.shape)[ok]).all()

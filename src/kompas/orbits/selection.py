@@ -85,7 +85,8 @@ def validity_window_s(
 
 def transmission_ns(table, system: str, ref_ns: np.ndarray, start_s: np.ndarray) -> np.ndarray:
     """Transmission instant of every record: RINEX ``ttm`` where given, else the ICD's
-    first-transmission time (``ref + start of validity``; GLONASS ``t_b - 15 min``)."""
+    first-transmission time (``ref + start of validity``; GLONASS ``t_b - 15 min``; BDS
+    toe), :data:`kompas.constants.TRANSMISSION_FALLBACK_S`."""
     ref = np.asarray(ref_ns, dtype=np.int64)
     lead = TRANSMISSION_FALLBACK_S.get(system)
     fallback = ref + (
