@@ -5,9 +5,10 @@ records without a transmission time, max_age_s on BDS, ANTEX frequency codes).""
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 import pytest
 
-from kompas.orbits.selection import select_records, transmission_ns
+from kompas.orbits.selection import select_records, transmission_ns, validity_window_s
 
 S = 1_000_000_000
 H = 3600 * S
@@ -106,3 +107,15 @@ def test_bds_day_boundary_two_brdc_files(data):
     assert ok.mean() > 0.95
     # a receiver cannot hold a BDS record before its toe (= its first transmission)
     assert (st.extra["reference_ns"][ok] <= np.broadcast_to(t[:, None], ok.shape)[ok]).all()
+
+
+def test_max_age_keeps_the_start_of_a_window_not_centred_on_toe():
+    table = pd.DataFrame({"sv": ["C20", "C21"]})
+    start, end = validity_window_s(table, "C", "D1", {"C": 3 * 3600.0})
+    # BDS starts 1 h before toe (measured fit, kompas.constants): a longer max age moves
+    # the end only, as satellite_states documents; it used to open 3 h before toe
+    assert start.tolist() == [-3600.0, -3600.0] and end.tolist() == [10800.0, 10800.0]
+    start, end = validity_window_s(table, "E", "INAV", {"E": 3600.0})
+    assert start.tolist() == [0.0, 0.0] and end.tolist() == [3600.0, 3600.0]
+    start, end = validity_window_s(table, "R", "FDMA", {"R": 900.0})
+    assert start.tolist() == [-900.0, -900.0] and end.tolist() == [900.0, 900.0]

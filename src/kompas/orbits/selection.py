@@ -62,7 +62,8 @@ def validity_window_s(
         ``"G"``, ``"LNAV"``.
     override : mapping, optional
         ``{system: seconds}``: the end of the window (the largest age t - ref); for
-        systems with a window centred on ref the start becomes ``-seconds`` too.
+        systems with a window centred on ref the start becomes ``-seconds`` too, the
+        others keep their start (Galileo, NavIC: ref; BDS: ref - 1 h).
     """
     n = len(table)
     key = f"{system}:{message}"
@@ -79,7 +80,8 @@ def validity_window_s(
     if override and system in override:
         age = float(override[system])
         end = np.full(n, age)
-        start = np.full(n, -age if lo < 0 else lo)
+        # a window centred on ref stays centred; the others keep their own start
+        start = np.full(n, -age if lo == -hi else lo)
     return start, end
 
 
