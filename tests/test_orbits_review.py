@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from kompas.orbits.antenna import ionosphere_free_pco_m
 from kompas.orbits.selection import select_records, transmission_ns, validity_window_s
 
 S = 1_000_000_000
@@ -119,3 +120,14 @@ def test_max_age_keeps_the_start_of_a_window_not_centred_on_toe():
     assert start.tolist() == [0.0, 0.0] and end.tolist() == [3600.0, 3600.0]
     start, end = validity_window_s(table, "R", "FDMA", {"R": 900.0})
     assert start.tolist() == [-900.0, -900.0] and end.tolist() == [900.0, 900.0]
+
+
+def test_ionosphere_free_pco_every_antex_code_of_igs20():
+    z = {c: np.array([0.0, 0.0, 1.0]) for c in ("C02", "C08", "C05", "C07")}
+    z["C08"] = np.array([0.0, 0.0, 1.2])
+    # B1I/B2 (AltBOC 1191.795 MHz): f1^2/(f1^2-f2^2) = 2.39; 1.0 + 1.39*(1.0-1.2) = 0.72
+    got = ionosphere_free_pco_m(z, ("C02", "C08"))
+    g1, g2 = 1561.098**2, 1191.795**2
+    assert got[2] == pytest.approx((g1 * 1.0 - g2 * 1.2) / (g1 - g2), abs=1e-12)
+    with pytest.raises(ValueError, match="C02"):
+        ionosphere_free_pco_m({"C02": z["C02"], "X09": z["C02"]}, ("C02", "X09"))

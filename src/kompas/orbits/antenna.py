@@ -49,13 +49,16 @@ DEFAULT_PCO_FREQUENCIES: dict[str, tuple[str, ...]] = {
 }
 
 #: Carrier frequencies of the ANTEX codes [Hz] (RINEX 3 bands; GLONASS: channel 0 — the
-#: G1/G2 ratio 9/7 is the same for every channel, so the combination is too).
+#: G1/G2 ratio 9/7 is the same for every channel, so the combination is too; R03 is the
+#: CDMA G3 1202.025 MHz; C08 the B2 (B2a+B2b) AltBOC centre, BDS-SIS-ICD-B2a 1.0, as E08).
 _FREQ_HZ = {
     "G01": 1575.42e6, "G02": 1227.60e6, "G05": 1176.45e6,
     "J01": 1575.42e6, "J02": 1227.60e6, "J05": 1176.45e6, "J06": 1278.75e6,
-    "R01": 1602.0e6, "R02": 1246.0e6,
+    "R01": 1602.0e6, "R02": 1246.0e6, "R03": 1202.025e6,
     "E01": 1575.42e6, "E05": 1176.45e6, "E07": 1207.14e6, "E08": 1191.795e6, "E06": 1278.75e6,
     "C01": 1575.42e6, "C02": 1561.098e6, "C05": 1176.45e6, "C06": 1268.52e6, "C07": 1207.14e6,
+    "C08": 1191.795e6,
+    "I05": 1176.45e6, "I09": 2492.028e6, "S01": 1575.42e6, "S05": 1176.45e6,
 }  # fmt: skip
 
 
@@ -105,6 +108,9 @@ def ionosphere_free_pco_m(pco_by_freq: Mapping[str, np.ndarray], freqs: tuple[st
         return None
     if len(freqs) == 1:
         return np.asarray(pco_by_freq[freqs[0]], dtype=np.float64)
+    unknown = [f for f in freqs if f not in _FREQ_HZ]
+    if unknown:
+        raise ValueError(f"unknown ANTEX frequency code(s) {unknown}; valid: {sorted(_FREQ_HZ)}")
     f1, f2 = (_FREQ_HZ[f] for f in freqs)
     g1, g2 = f1 * f1, f2 * f2
     p1, p2 = (np.asarray(pco_by_freq[f], dtype=np.float64) for f in freqs)
