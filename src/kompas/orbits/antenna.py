@@ -20,8 +20,6 @@ from collections.abc import Mapping
 
 import numpy as np
 
-from kompas.constants import OMEGA_E_GPS_RADPS
-
 __all__ = [
     "DEFAULT_PCO_FREQUENCIES",
     "sun_position_ecef_m",
@@ -35,6 +33,11 @@ _AU_M = 149_597_870_700.0
 #: GPST continuous ns of J2000.0 (2000-01-01T12:00:00 TT = 11:58:55.816 UTC; GPST =
 #: TT - 51.184 s): 630763148.816 s after 1980-01-06.
 _J2000_GPST_NS = 630_763_148_816_000_000
+#: Rate of Greenwich mean sidereal time against the mean equinox of date [deg per UT1 s]
+#: (IAU 1982 GMST, 360.98564736629 deg per day; Meeus, Astronomical Algorithms, 12.4).  Not
+#: omega_e (7.2921151467e-5 rad/s, against inertial space): the Sun's longitude below is
+#: of the equinox of date, and the two rates part by 0.013 deg per year since J2000.
+_GMST_RATE_DEG_PER_S = 360.98564736629 / 86400.0
 
 #: ANTEX frequencies whose ionosphere-free PCO each broadcast orbit refers to, per
 #: system (one code: a single-frequency reference).  GPS/QZSS L1/L2 and GLONASS G1/G2
@@ -68,8 +71,9 @@ def sun_position_ecef_m(t_ns: np.ndarray) -> np.ndarray:
     Montenbruck & Gill (2000, "Satellite Orbits", 3.3.2) series for the ecliptic longitude
     and distance, rotated by the mean obliquity and the Greenwich mean sidereal angle
     (UT1 taken as TT - 69.184 s, i.e. GPST - 18 s; 1 s of UT1 is 0.004 deg).  Checked on
-    2023-01-01 12:00 UTC: 0.9833 AU, declination -23.01 deg, sub-solar longitude within
-    0.2 deg of the almanac.  Plenty for attitude: 0.2 deg moves a 1 m offset by 3.5 mm.
+    2023-01-01 12:00 UTC: 0.9833 AU, declination -23.01 deg, sub-solar longitude 0.07 deg
+    from the equation of time (the series leaves out the perihelion's 0.32 deg/century).
+    Plenty for attitude: 0.1 deg moves a 1 m offset by 1.7 mm.
     """
     t = (np.asarray(t_ns, dtype=np.int64) - _J2000_GPST_NS) / _NS
     cent = t / (36525.0 * 86400.0)
@@ -85,7 +89,7 @@ def sun_position_ecef_m(t_ns: np.ndarray) -> np.ndarray:
     y = r * np.sin(lon) * np.cos(eps)
     z = r * np.sin(lon) * np.sin(eps)
     ut1_s = t - 69.184  # seconds of UT1 since J2000 (TT - UT1 = 69.2 s in 2023)
-    gmst = np.radians(280.46061837) + OMEGA_E_GPS_RADPS * ut1_s
+    gmst = np.radians(280.46061837 + _GMST_RATE_DEG_PER_S * ut1_s)
     c, s = np.cos(gmst), np.sin(gmst)
     return np.stack([c * x + s * y, -s * x + c * y, z], axis=-1)
 
