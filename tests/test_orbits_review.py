@@ -162,3 +162,35 @@ def test_sun_sidereal_angle_is_the_equinox_of_date_one():
         s = sun_position_ecef_m(np.array([t.ns]))[0]
         lon = np.degrees(np.arctan2(s[1], s[0]))
         assert abs(lon - (-np.degrees(eot))) < 0.1, (month, lon, -np.degrees(eot))
+
+
+def test_time_offset_memory_is_bounded_by_chunks():
+    """evaluate_offset scored every (record, instant) pair at once: a week of merged RINEX
+    4 files (~200 BDUT records) at 1 Hz for a day needs ~0.7 GB.  Here 150 records x 40,000
+    instants (48 MB per float64 temporary) must stay under 40 MB of peak allocation."""
+    import tracemalloc
+
+    import pandas as pd
+
+    from kompas.orbits.time_offsets import evaluate_offset, normalised_offsets
+
+    n = 150
+    ref = np.arange(n, dtype=np.int64) * H
+    sto = pd.DataFrame(
+        {
+            "kind": "BDUT", "source": "STO", "system": "C", "message": "CNVX", "sv": "C21",
+            "ref_time_ns": ref, "a0_s": 1e-9 * np.arange(n), "a1_sps": 0.0, "a2_sps2": 0.0,
+            "ttm_ns": ref + 600 * S, "sbas_id": "", "utc_id": "UTC(NTSC)",
+            "source_file": "f", "source_line": np.arange(n),
+        }
+    )  # fmt: skip
+    table = normalised_offsets(sto)
+    t = np.arange(40_000, dtype=np.int64) * (n * 3600 // 40_000) * S + 700 * S
+    tracemalloc.start()
+    v = evaluate_offset(table, "BDT", "UTC", t)
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    # the most recently transmitted record covering t: the one of the hour before t - 600 s
+    want = 1e-9 * np.floor((t - 600 * S) / H)
+    np.testing.assert_allclose(v, want, rtol=0, atol=1e-18)
+    assert peak < 40e6, peak
