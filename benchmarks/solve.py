@@ -4,9 +4,10 @@ The timed run is one process doing what ``kompas solve OBS NAV -o out.pos`` does
 plain RINEX observation file (decompressed once beforehand, outside the timing), read the
 navigation file, solve every epoch, write the RTKLIB-format ``.pos``. Printed: wall time
 (best of ``--repeat`` runs, imports excluded; the first run's too), peak RSS, the accuracy
-against the IGS SINEX truth, and — when RTKLIB's ``rnx2rtkp`` is on the PATH — its wall
-time on the same files with the same models (broadcast orbits, Klobuchar, Saastamoinen,
-10° mask) and the ratio.
+against the IGS SINEX truth, and the wall time, peak RSS and ratio of each RTKLIB build
+found — Debian's ``rnx2rtkp`` 2.4.3 on the PATH and RTKLIB-EX 2.5.1 at ``RTKLIB_EX`` —
+on the same files with the same models (broadcast orbits, Klobuchar, Saastamoinen, 10° mask),
+best of ``--repeat`` runs each, in the same run.
 
 Usage: ``python benchmarks/solve.py [--repeat N] [--systems GREC]``
 Data: ``$KOMPAS_DATA`` or ``../shared/data`` beside the repository.
@@ -80,16 +81,47 @@ def _plain_copy(src: Path, dst: Path) -> None:
     dst.write_bytes(read_bytes(src))
 
 
-def _rtklib(obs: Path, nav: Path, systems: str, out: Path) -> float | None:
+#: RTKLIB-EX 2.5.1 (rtklibexplorer/RTKLIB tag v2.5.1, app/consapp/rnx2rtkp/gcc, ``make
+#: LDLIBS=-lm``, -O3) built outside the repository; ``$RTKLIB_EX`` overrides the path.
+RTKLIB_EX = "/work/peers/rtklib-ex/app/consapp/rnx2rtkp/gcc/rnx2rtkp"
+
+
+def _peers() -> list[tuple[str, str]]:
+    """(label, executable) of the RTKLIB builds found: Debian's 2.4.3 and RTKLIB-EX 2.5.1."""
+    found = []
     exe = shutil.which("rnx2rtkp")
-    if exe is None:
-        return None
+    if exe:
+        found.append(("RTKLIB 2.4.3 (Debian rnx2rtkp)", exe))
+    ex = os.environ.get("RTKLIB_EX", RTKLIB_EX)
+    if ex and os.access(ex, os.X_OK):
+        found.append(("RTKLIB-EX 2.5.1 (rnx2rtkp, -O3)", ex))
+    return found
+
+
+def _rtklib(exe: str, obs: Path, nav: Path, systems: str, out: Path, repeat: int):
+    """Best wall time of ``repeat`` runs, the child's peak RSS [MB], epochs written."""
     conf = out.with_suffix(".conf")
     conf.write_text(RTKLIB_CONF.format(navsys=sum(RTKLIB_NAVSYS[s] for s in systems)))
     cmd = [exe, "-k", str(conf), "-o", str(out), str(obs), str(nav)]
-    t = time.perf_counter()
-    subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    return time.perf_counter() - t
+    best, rss = float("inf"), 0.0
+    for _ in range(repeat):
+        t = time.perf_counter()
+        proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        _, status, usage = os.wait4(proc.pid, 0)
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        best = min(best, time.perf_counter() - t)
+        rss = max(rss, usage.ru_maxrss / 1024)
+        if proc.returncode != 0:
+            raise RuntimeError(f"{exe} exited with {proc.returncode}")
+    solved = sum(1 for line in out.read_text().splitlines() if line and not line.startswith("%"))
+    return best, rss, solved
+
+
+def _load() -> str:
+    try:
+        return Path("/proc/loadavg").read_text().split()[0]
+    except OSError:
+        return "?"
 
 
 def main() -> int:
@@ -137,14 +169,17 @@ def main() -> int:
         print(
             f"  RMS horizontal {a['rms_horizontal_m']:.3f} m, vertical {a['rms_vertical_m']:.3f} m"
         )
-        t_rtk = _rtklib(obs, nav, args.systems, tmp / "rtklib.pos")
-        if t_rtk is None:
+        peers = _peers()
+        if not peers:
             print("RTKLIB (rnx2rtkp) is not installed: no peer timing (absolute time above)")
-        else:
+        for k, (label, exe) in enumerate(peers):
+            out_k = tmp / f"rtk{k}.pos"
+            t_rtk, rss, solved = _rtklib(exe, obs, nav, args.systems, out_k, args.repeat)
             print(
-                f"RTKLIB rnx2rtkp on the same files: wall {t_rtk:.2f} s; kompas/RTKLIB = "
-                f"{b['total_s'] / t_rtk:.2f}"
+                f"{label}: wall {t_rtk:.2f} s (best of {args.repeat}), peak RSS {rss:.0f} MB, "
+                f"{solved} epochs; kompas/peer = {b['total_s'] / t_rtk:.2f}"
             )
+        print(f"load average at the end: {_load()} ({os.cpu_count()} cores)")
     return 0
 
 

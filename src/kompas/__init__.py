@@ -64,6 +64,11 @@ _API: dict[str, str] = {
     "QCResult": "kompas.analysis.qc",
     "QCOptions": "kompas.analysis.qc",
     "run_demo": "kompas.sim.demo",
+    # network scale
+    "run_batch": "kompas.batch",
+    "pair_files": "kompas.batch",
+    "read_manifest": "kompas.batch",
+    "network_report": "kompas.report.network",
     "time_offsets": "kompas.analysis.time_offsets",
     "plan": "kompas.analysis.plan",
     "day_report": "kompas.report.day",

@@ -165,5 +165,9 @@ EPHEMERIS_VALIDITY_S: dict[str, tuple[float, float]] = {
 #: Transmission time assumed for a record whose file gives none, relative to its
 #: reference time [s]: the start of its validity interval, except GLONASS, whose sets
 #: are transmitted from t_b - 15 min (the nominal P1 = 30 min interval centred on t_b;
-#: GLONASS ICD 5.1).  Used by the "transmitted" record-choice rule only.
-TRANSMISSION_FALLBACK_S: dict[str, float] = {"R": -900.0}
+#: GLONASS ICD 5.1), and BDS, whose records are first transmitted at toe (every D1/D2/
+#: CNAV record with a ttm: ttm - toe = 0 s in the NIST BRDC, median 0 s in the DLR
+#: RINEX 4; the -1 h start of the window is a measured fit, not a transmission; the IGS
+#: BRDC gives the first record of the day without ttm).  Used by the "transmitted"
+#: record-choice rule only.
+TRANSMISSION_FALLBACK_S: dict[str, float] = {"R": -900.0, "C": 0.0}

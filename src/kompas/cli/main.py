@@ -12,8 +12,10 @@ from kompas import __version__
 
 #: sub-command name → "module:attribute" of its click command (imported on use only)
 _COMMANDS: dict[str, str] = {
+    "batch": "kompas.cli.batch:batch_command",
     "demo": "kompas.cli.demo:demo_command",
     "info": "kompas.cli.info:info",
+    "network-report": "kompas.cli.network_report:network_report_command",
     "offsets": "kompas.cli.offsets:offsets_command",
     "plan": "kompas.cli.plan:plan_command",
     "report": "kompas.cli.report:report_command",

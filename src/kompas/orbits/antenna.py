@@ -20,8 +20,6 @@ from collections.abc import Mapping
 
 import numpy as np
 
-from kompas.constants import OMEGA_E_GPS_RADPS
-
 __all__ = [
     "DEFAULT_PCO_FREQUENCIES",
     "sun_position_ecef_m",
@@ -35,6 +33,11 @@ _AU_M = 149_597_870_700.0
 #: GPST continuous ns of J2000.0 (2000-01-01T12:00:00 TT = 11:58:55.816 UTC; GPST =
 #: TT - 51.184 s): 630763148.816 s after 1980-01-06.
 _J2000_GPST_NS = 630_763_148_816_000_000
+#: Rate of Greenwich mean sidereal time against the mean equinox of date [deg per UT1 s]
+#: (IAU 1982 GMST, 360.98564736629 deg per day; Meeus, Astronomical Algorithms, 12.4).  Not
+#: omega_e (7.2921151467e-5 rad/s, against inertial space): the Sun's longitude below is
+#: of the equinox of date, and the two rates part by 0.013 deg per year since J2000.
+_GMST_RATE_DEG_PER_S = 360.98564736629 / 86400.0
 
 #: ANTEX frequencies whose ionosphere-free PCO each broadcast orbit refers to, per
 #: system (one code: a single-frequency reference).  GPS/QZSS L1/L2 and GLONASS G1/G2
@@ -49,13 +52,16 @@ DEFAULT_PCO_FREQUENCIES: dict[str, tuple[str, ...]] = {
 }
 
 #: Carrier frequencies of the ANTEX codes [Hz] (RINEX 3 bands; GLONASS: channel 0 — the
-#: G1/G2 ratio 9/7 is the same for every channel, so the combination is too).
+#: G1/G2 ratio 9/7 is the same for every channel, so the combination is too; R03 is the
+#: CDMA G3 1202.025 MHz; C08 the B2 (B2a+B2b) AltBOC centre, BDS-SIS-ICD-B2a 1.0, as E08).
 _FREQ_HZ = {
     "G01": 1575.42e6, "G02": 1227.60e6, "G05": 1176.45e6,
     "J01": 1575.42e6, "J02": 1227.60e6, "J05": 1176.45e6, "J06": 1278.75e6,
-    "R01": 1602.0e6, "R02": 1246.0e6,
+    "R01": 1602.0e6, "R02": 1246.0e6, "R03": 1202.025e6,
     "E01": 1575.42e6, "E05": 1176.45e6, "E07": 1207.14e6, "E08": 1191.795e6, "E06": 1278.75e6,
     "C01": 1575.42e6, "C02": 1561.098e6, "C05": 1176.45e6, "C06": 1268.52e6, "C07": 1207.14e6,
+    "C08": 1191.795e6,
+    "I05": 1176.45e6, "I09": 2492.028e6, "S01": 1575.42e6, "S05": 1176.45e6,
 }  # fmt: skip
 
 
@@ -65,8 +71,9 @@ def sun_position_ecef_m(t_ns: np.ndarray) -> np.ndarray:
     Montenbruck & Gill (2000, "Satellite Orbits", 3.3.2) series for the ecliptic longitude
     and distance, rotated by the mean obliquity and the Greenwich mean sidereal angle
     (UT1 taken as TT - 69.184 s, i.e. GPST - 18 s; 1 s of UT1 is 0.004 deg).  Checked on
-    2023-01-01 12:00 UTC: 0.9833 AU, declination -23.01 deg, sub-solar longitude within
-    0.2 deg of the almanac.  Plenty for attitude: 0.2 deg moves a 1 m offset by 3.5 mm.
+    2023-01-01 12:00 UTC: 0.9833 AU, declination -23.01 deg, sub-solar longitude 0.07 deg
+    from the equation of time (the series leaves out the perihelion's 0.32 deg/century).
+    Plenty for attitude: 0.1 deg moves a 1 m offset by 1.7 mm.
     """
     t = (np.asarray(t_ns, dtype=np.int64) - _J2000_GPST_NS) / _NS
     cent = t / (36525.0 * 86400.0)
@@ -82,7 +89,7 @@ def sun_position_ecef_m(t_ns: np.ndarray) -> np.ndarray:
     y = r * np.sin(lon) * np.cos(eps)
     z = r * np.sin(lon) * np.sin(eps)
     ut1_s = t - 69.184  # seconds of UT1 since J2000 (TT - UT1 = 69.2 s in 2023)
-    gmst = np.radians(280.46061837) + OMEGA_E_GPS_RADPS * ut1_s
+    gmst = np.radians(280.46061837 + _GMST_RATE_DEG_PER_S * ut1_s)
     c, s = np.cos(gmst), np.sin(gmst)
     return np.stack([c * x + s * y, -s * x + c * y, z], axis=-1)
 
@@ -105,6 +112,9 @@ def ionosphere_free_pco_m(pco_by_freq: Mapping[str, np.ndarray], freqs: tuple[st
         return None
     if len(freqs) == 1:
         return np.asarray(pco_by_freq[freqs[0]], dtype=np.float64)
+    unknown = [f for f in freqs if f not in _FREQ_HZ]
+    if unknown:
+        raise ValueError(f"unknown ANTEX frequency code(s) {unknown}; valid: {sorted(_FREQ_HZ)}")
     f1, f2 = (_FREQ_HZ[f] for f in freqs)
     g1, g2 = f1 * f1, f2 * f2
     p1, p2 = (np.asarray(pco_by_freq[f], dtype=np.float64) for f in freqs)

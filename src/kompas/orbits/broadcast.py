@@ -258,7 +258,8 @@ def satellite_states(
     max_age_s : mapping, optional
         ``{system: seconds}``: replaces the end of the validity interval (the largest
         t - toe); for systems whose interval is centred on toe (GPS, QZSS, GLONASS,
-        SBAS) its start becomes ``-seconds``, for the others it stays at toe.
+        SBAS) its start becomes ``-seconds``, the others keep their start (Galileo,
+        NavIC: toe; BDS: toe - 1 h).
 
     Returns
     -------

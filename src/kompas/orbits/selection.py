@@ -62,7 +62,8 @@ def validity_window_s(
         ``"G"``, ``"LNAV"``.
     override : mapping, optional
         ``{system: seconds}``: the end of the window (the largest age t - ref); for
-        systems with a window centred on ref the start becomes ``-seconds`` too.
+        systems with a window centred on ref the start becomes ``-seconds`` too, the
+        others keep their start (Galileo, NavIC: ref; BDS: ref - 1 h).
     """
     n = len(table)
     key = f"{system}:{message}"
@@ -79,13 +80,15 @@ def validity_window_s(
     if override and system in override:
         age = float(override[system])
         end = np.full(n, age)
-        start = np.full(n, -age if lo < 0 else lo)
+        # a window centred on ref stays centred; the others keep their own start
+        start = np.full(n, -age if lo == -hi else lo)
     return start, end
 
 
 def transmission_ns(table, system: str, ref_ns: np.ndarray, start_s: np.ndarray) -> np.ndarray:
     """Transmission instant of every record: RINEX ``ttm`` where given, else the ICD's
-    first-transmission time (``ref + start of validity``; GLONASS ``t_b - 15 min``)."""
+    first-transmission time (``ref + start of validity``; GLONASS ``t_b - 15 min``; BDS
+    toe), :data:`kompas.constants.TRANSMISSION_FALLBACK_S`."""
     ref = np.asarray(ref_ns, dtype=np.int64)
     lead = TRANSMISSION_FALLBACK_S.get(system)
     fallback = ref + (
@@ -169,15 +172,23 @@ def select_records(
     keep = np.nonzero(rec_sat >= 0)[0]
     if keep.size == 0 or req_sat.size == 0:
         return out
-    key = np.asarray(rec_ttm_ns, dtype=np.int64) if rule == "transmitted" else rec_ref
+    lo_ns = _offset_ns(rec_start_s, rec_sat.shape, np.arange(rec_sat.size))
+    if rule == "transmitted":
+        key = np.asarray(rec_ttm_ns, dtype=np.int64)
+    elif rule == "latest":
+        # the instant from which "latest" may take a record: reference - margin, but
+        # never before its validity starts (a forward-fitted Galileo/NavIC record ahead
+        # of t is inside the look-ahead and still unusable)
+        key = rec_ref + np.maximum(lo_ns, -int(margin_ns))
+    else:
+        key = rec_ref
     # ties of the key (equal transmission times) go to the later reference: the newer set
     order = keep[np.lexsort((rec_ref[keep], key[keep], rec_sat[keep]))]
     s_sat, s_key = rec_sat[order], key[order]
     s_ref = rec_ref[order]
-    s_lo = s_ref + _offset_ns(rec_start_s, rec_sat.shape, order)
+    s_lo = s_ref + lo_ns[order]
     s_hi = s_ref + _offset_ns(rec_end_s, rec_sat.shape, order)
-    probe = req_t + (margin_ns if rule == "latest" else 0)
-    before = _neighbours(s_sat, s_key, req_sat, probe)
+    before = _neighbours(s_sat, s_key, req_sat, req_t)
     n = s_sat.size
 
     def usable(idx: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -188,7 +199,7 @@ def select_records(
 
     best = np.full(req_sat.shape, -1, dtype=np.int64)
     if rule in ("latest", "transmitted"):
-        # scan backwards from the last record with key <= probe: the first usable wins
+        # scan backwards from the last record with key <= t: the first usable wins
         for k in range(_CANDIDATES):
             ok, i = usable(before - k)
             take = ok & (best < 0)

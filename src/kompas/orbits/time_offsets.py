@@ -70,6 +70,8 @@ TIME_OFFSET_MAX_AGE_S = 3.5 * SECONDS_PER_DAY
 #: Widening of a file's ephemeris span for header lines without a reference time [s]
 #: (half the 4 h GPS fit interval, IS-GPS-200N 20.3.4.4).
 _FILE_SPAN_MARGIN_S = 2 * 3600
+#: (record, instant) pairs scored at once by the evaluation (~8 MB per float64 temporary).
+_SCORE_BLOCK = 1 << 20
 
 #: Two-letter RINEX codes of the time scales in ``TIME SYSTEM CORR`` / STO kinds.
 PAIR_CODES = {
@@ -229,12 +231,28 @@ def _rows_for(
 def _evaluate_rows(
     rows: pd.DataFrame, sign: np.ndarray, t_ns: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Offset [s] at ``t_ns`` from the covering row chosen by the rule; chosen row index."""
+    """Offset [s] at ``t_ns`` from the covering row chosen by the rule; chosen row index.
+
+    The (row, instant) scores are formed in blocks of instants so that memory stays
+    bounded (:data:`_SCORE_BLOCK` pairs) whatever the number of rows and instants.
+    """
     flat = t_ns.ravel()
     out = np.full(flat.shape, np.nan)
     pick = np.full(flat.shape, -1, dtype=np.int64)
     if rows.empty or flat.size == 0:
         return out.reshape(t_ns.shape), pick.reshape(t_ns.shape)
+    step = max(1, _SCORE_BLOCK // len(rows))
+    for k in range(0, flat.size, step):  # blocks of instants, not a per-epoch loop
+        out[k : k + step], pick[k : k + step] = _evaluate_block(rows, sign, flat[k : k + step])
+    return out.reshape(t_ns.shape), pick.reshape(t_ns.shape)
+
+
+def _evaluate_block(
+    rows: pd.DataFrame, sign: np.ndarray, flat: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`_evaluate_rows` on one block of instants (1-D)."""
+    out = np.full(flat.shape, np.nan)
+    pick = np.full(flat.shape, -1, dtype=np.int64)
     lo = rows["valid_from_ns"].to_numpy(dtype=np.int64)[:, None]
     hi = rows["valid_to_ns"].to_numpy(dtype=np.int64)[:, None]
     ref = rows["ref_time_ns"].to_numpy(dtype=np.int64)[:, None]
@@ -259,7 +277,7 @@ def _evaluate_rows(
     val = sign[best] * (a0 + a1 * dt_s + a2 * dt_s**2)
     out[ok] = val[ok]
     pick[ok] = rows.index.to_numpy()[best][ok]
-    return out.reshape(t_ns.shape), pick.reshape(t_ns.shape)
+    return out, pick
 
 
 def offset_sources(df: pd.DataFrame, from_scale: Any, to_scale: Any) -> list[str]:
