@@ -72,13 +72,14 @@ def main() -> int:
     ap.add_argument("--hours", type=float, default=24.0)
     ap.add_argument("--workers", type=int, nargs="+", default=[1, 2])
     ap.add_argument("--do", default="info,solve")
+    ap.add_argument("--no-real", action="store_true", help="simulated station-days only")
     ap.add_argument("--sim-dir", help="keep (or reuse) the simulated network in this folder")
     args = ap.parse_args()
     from kompas.batch import read_manifest, run_batch
     from kompas.batch.simulate import simulate_network
 
     root = data_dir()
-    days = real_days(root) if root.exists() else []
+    days = real_days(root) if root.exists() and not args.no_real else []
     print(f"real station-days with navigation: {len(days)}")
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
