@@ -72,6 +72,7 @@ def main() -> int:
     ap.add_argument("--hours", type=float, default=24.0)
     ap.add_argument("--workers", type=int, nargs="+", default=[1, 2])
     ap.add_argument("--do", default="info,solve")
+    ap.add_argument("--repeat", type=int, default=1, help="runs per worker count (best kept)")
     ap.add_argument("--no-real", action="store_true", help="simulated station-days only")
     ap.add_argument("--sim-dir", help="keep (or reuse) the simulated network in this folder")
     args = ap.parse_args()
@@ -92,22 +93,26 @@ def main() -> int:
         print(f"simulated station-days: {len(sim)} ({args.hours:g} h at 30 s, "
               f"written in {time.perf_counter() - t:.0f} s, not counted)")  # fmt: skip
         every = days + sim
-        results = {}
-        for n in args.workers:
-            before = load()
-            out = tmp / f"out-{n}"
-            t = time.perf_counter()
-            res = run_batch(every, args.do, out, workers=n)
-            wall = time.perf_counter() - t
-            results[n] = (wall, res, digest_outputs(out))
-            rate = len(every) / wall * 60
-            print(f"{n} worker(s): {len(every)} station-days in {wall:.1f} s = {rate:.1f} "
-                  f"station-days/min; {len(res.failed)} failed; load before {before}, "
-                  f"after {load()}")  # fmt: skip
-            for f in res.failed:
-                print(f"    failed {Path(f['obs']).name}: {f['reason']}")
+        results: dict = {}
+        for r in range(args.repeat):  # alternate the worker counts: load bursts hit both
+            for n in args.workers:
+                before = load()
+                out = tmp / f"out-{n}-{r}"
+                t = time.perf_counter()
+                res = run_batch(every, args.do, out, workers=n)
+                wall = time.perf_counter() - t
+                if n not in results or wall < results[n][0]:
+                    results[n] = (wall, res, digest_outputs(out))
+                rate = len(every) / wall * 60
+                print(f"{n} worker(s): {len(every)} station-days in {wall:.1f} s = {rate:.1f} "
+                      f"station-days/min; {len(res.failed)} failed; load before {before}, "
+                      f"after {load()}")  # fmt: skip
+                for f in res.failed:
+                    print(f"    failed {Path(f['obs']).name}: {f['reason']}")
         if len(results) >= 2:
             a, b = sorted(results)[:2]
+            print(f"best of {args.repeat}: {a} worker(s) {results[a][0]:.1f} s, {b} worker(s) "
+                  f"{results[b][0]:.1f} s")  # fmt: skip
             print(f"speed-up {a} -> {b} workers: {results[a][0] / results[b][0]:.2f}x "
                   f"(target >= 1.7x on 2 cores)")  # fmt: skip
             same = results[a][2] == results[b][2]
