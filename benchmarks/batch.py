@@ -104,9 +104,12 @@ def main() -> int:
                 if n not in results or wall < results[n][0]:
                     results[n] = (wall, res, digest_outputs(out))
                 rate = len(every) / wall * 60
+                # busy: task seconds per wall second (2.0 = both workers always at work; then a
+                # missing speed-up means each task ran slower: CPU contention, not scheduling)
+                busy = sum(r.get("time_s") or 0.0 for r in res.records) / wall
                 print(f"{n} worker(s): {len(every)} station-days in {wall:.1f} s = {rate:.1f} "
-                      f"station-days/min; {len(res.failed)} failed; load before {before}, "
-                      f"after {load()}")  # fmt: skip
+                      f"station-days/min; {len(res.failed)} failed; busy {busy:.2f}; "
+                      f"load before {before}, after {load()}")  # fmt: skip
                 for f in res.failed:
                     print(f"    failed {Path(f['obs']).name}: {f['reason']}")
         if len(results) >= 2:
