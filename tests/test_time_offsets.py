@@ -223,3 +223,35 @@ def test_offsets_cli_json(data, tmp_path, capsys):
         "                                                            END OF HEADER\n"
     )
     assert main(["offsets", str(bad)]) == 3
+
+
+def test_header_vs_record_consistency():
+    from kompas.analysis.time_offsets import source_consistency
+
+    t = T0 + np.arange(0, 6 * H, H // 4)
+    for delta, expected in ((1e-11, True), (2e-9, False)):
+        rows = [
+            _row("GAGP", 4e-9, 1e-14),
+            _row("GAGP", 4e-9 + delta, 1e-14, source="STO", message="IFNV", ttm=T0 - H),
+        ]
+        c = source_consistency(_nav(rows), t).set_index(["a", "b"])
+        # header LSB 2^-35 s (A0G) + record LSB 2^-35 s = 0.058 ns
+        row = c.loc[("STO:IFNV", "header")]
+        assert row["median_ns"] == pytest.approx(delta * 1e9, abs=1e-6)
+        assert bool(row["consistent"]) is expected
+
+
+def test_json_keys_follow_the_issue():
+    from kompas.analysis.time_offsets import TimeOffsetReport
+
+    stats = {"median": 1.0, "std": 2.0, "drift_ns_per_day": 3.0, "n": 4}
+    rep = TimeOffsetReport(
+        broadcast=pd.DataFrame(columns=["pair", "source", "utc_id", "time", "offset_ns"]),
+        series=pd.DataFrame(),
+        consistency=pd.DataFrame(),
+        receivers={"NIST": {"E-G": {"estimated_minus_broadcast_ns": stats}}},
+    )
+    ns = rep.to_dict("ns")["receivers"]["NIST"]["E-G"]["estimated_minus_broadcast_ns"]
+    assert ns == stats
+    m = rep.to_dict("m")["receivers"]["NIST"]["E-G"]["estimated_minus_broadcast_m"]
+    assert m["drift_m_per_day"] == pytest.approx(3.0 * 0.299792458) and m["n"] == 4

@@ -68,6 +68,7 @@ _API: dict[str, str] = {
     "network_report": "kompas.report.network",
     "time_offsets": "kompas.analysis.time_offsets",
     "plan": "kompas.analysis.plan",
+    "day_report": "kompas.report.day",
     # simulation
     "nominal_navigation": "kompas.sim",
     "simulate_observations": "kompas.sim",

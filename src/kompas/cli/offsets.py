@@ -55,7 +55,7 @@ def _print(report, unit: str, k: float) -> None:
             title=f"Receiver inter-system bias: estimated - broadcast [{unit}]",
             title_justify="left",
         )
-        for c in ("station", "pair", "bcast", "est", "bcast", "median", "std", "drift/d"):
+        for c in ("station", "pair", "source", "est", "bcast", "median", "std", "drift/d"):
             t.add_column(c, justify="left" if c in ("station", "pair") else "right")
         for st, pairs in report.receivers.items():
             for key, e in pairs.items():
@@ -68,7 +68,7 @@ def _print(report, unit: str, k: float) -> None:
                     _fmt(e["broadcast_ns"]["median"] * k),
                     _fmt(d["median"] * k),
                     _fmt(d["std"] * k),
-                    _fmt(d["drift_per_day"] * k),
+                    _fmt(d["drift_ns_per_day"] * k),
                 )
         console.print(t)
         console.print(

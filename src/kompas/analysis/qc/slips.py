@@ -19,6 +19,7 @@ For a phase ``L_i`` with partner ``L_j`` (both in metres, frequencies f_i, f_j):
   means of the ``mw_window`` samples after and before each epoch (inside the arc); a slip
   is flagged where it exceeds ``mw_threshold_cycles`` (default 0.8, about 4σ of the
   difference of two 8-sample means at σ = 0.4) and is the largest within the window.
+  An MW detection within the window of a GF detection is that slip (dated by GF).
   MW is blind to equal slips n_i = n_j, which GF sees; GF is blind to the (77, 60) family,
   which MW sees as 17 wide-lane cycles.  The MW noise is white at the sampling rate, so its
   threshold is in cycles and does not scale with Δt.
@@ -256,6 +257,11 @@ def detect_slips(
             mw_cyc = np.where(mw_ok, mw_m / lam_wl, np.nan)
             mw = _melbourne_wubbena(mw_cyc, mw_ok, linked, arc_start, arc_end, settings)
             mw &= mw_ok
+            # GF dates a slip to the epoch (phase noise); MW only to within its window, so
+            # an MW detection next to a GF one is the same slip, dated by GF
+            k = settings.mw_window
+            near_gf = _running_max(gf.astype(np.int8), k).astype(bool)
+            mw = np.where(near_gf, mw & gf, mw)
     elif code_m is not None:
         cmc_m = code_m - phase_m
         d = np.where(linked, cmc_m - _gathered(cmc_m, prev), np.nan)
