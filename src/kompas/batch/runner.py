@@ -14,6 +14,7 @@ import logging
 import os
 import time
 import uuid
+import warnings
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -109,7 +110,15 @@ def _local_cluster(workers: int, memory_limit):
 
 
 def _worker_count(client) -> int:
-    return len(client.scheduler_info().get("workers", {}))
+    workers = client.scheduler_info().get("workers", {})
+    threads = sorted({w.get("nthreads", 1) for w in workers.values()})
+    if threads and threads[-1] > 1:
+        warnings.warn(
+            f"Dask workers with {threads[-1]} threads: tasks sharing a process may mix their "
+            "reader warnings; start them with --nthreads 1",
+            stacklevel=3,
+        )
+    return len(workers)
 
 
 def _lost_reason(exc: BaseException, memory_limit) -> str:
