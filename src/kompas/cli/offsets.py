@@ -3,10 +3,18 @@
 from __future__ import annotations
 
 import time
+from pathlib import Path
 
 import click
 
-from kompas.cli.common import NoResult, echo_json
+from kompas.cli.common import (
+    POSITIVE_S,
+    Column,
+    NoResult,
+    echo_json,
+    systems_option,
+    table_80,
+)
 
 
 def _fmt(v, spec: str = "{:.2f}") -> str:
@@ -16,51 +24,54 @@ def _fmt(v, spec: str = "{:.2f}") -> str:
         return str(v)
 
 
-def _print(report, unit: str, k: float) -> None:
-    from rich.console import Console
-    from rich.table import Table
+def _columns(names: list[str], left: int) -> list[Column]:
+    """table_80 columns: the first ``left`` are text labels, the rest numbers."""
+    return [
+        Column(n, justify="left", wrap=True) if i < left else Column(n) for i, n in enumerate(names)
+    ]
 
-    console = Console(width=80) if not Console().is_terminal else Console()
-    t = Table(title=f"Broadcast time offsets T_XX - T_YY [{unit}]", title_justify="left")
-    for c in ("pair", "source", "UTC id", "rec", "median", "min", "max", "LSB"):
-        t.add_column(c, justify="left" if c in ("pair", "source", "UTC id") else "right")
-    for _, r in report.series.iterrows():
-        t.add_row(
+
+def _tables(report, unit: str, k: float) -> list:
+    """The terminal tables of the report, each fitting the terminal (never a cut number)."""
+    out = []
+    rows = [
+        [
             r["pair"],
             r["source"],
             r["utc_id"] or "-",
             str(r["records"]),
             *[_fmt(r[c] * k) for c in ("median_ns", "min_ns", "max_ns", "resolution_ns")],
-        )
-    console.print(t)
+        ]
+        for _, r in report.series.iterrows()
+    ]
+    heads = ["pair", "source", "UTC id", "rec", "median", "min", "max", "LSB"]
+    title = f"Broadcast time offsets T_XX - T_YY [{unit}]"
+    out.append(table_80(_columns(heads, 3), rows, title=title))
     if len(report.consistency):
-        t = Table(title=f"Consistency between sources (a - b) [{unit}]", title_justify="left")
-        for c in ("pair", "a", "b", "n", "median", "max |d|", "LSB", "ok"):
-            t.add_column(c, justify="left" if c in ("pair", "a", "b") else "right")
+        rows = []
         for _, r in report.consistency.iterrows():
             ok = r["consistent"]
-            t.add_row(
-                r["pair"],
-                r["a"],
-                r["b"],
-                str(r["n"]),
-                _fmt(r["median_ns"] * k),
-                _fmt(r["max_abs_ns"] * k),
-                _fmt(r["resolution_ns"] * k),
-                "-" if ok is None else ("yes" if ok else "NO"),
+            rows.append(
+                [
+                    r["pair"],
+                    r["a"],
+                    r["b"],
+                    str(r["n"]),
+                    _fmt(r["median_ns"] * k),
+                    _fmt(r["max_abs_ns"] * k),
+                    _fmt(r["resolution_ns"] * k),
+                    "-" if ok is None else ("yes" if ok else "NO"),
+                ]
             )
-        console.print(t)
-    if report.receivers:
-        t = Table(
-            title=f"Receiver inter-system bias: estimated - broadcast [{unit}]",
-            title_justify="left",
-        )
-        for c in ("station", "pair", "bcast", "est", "bcast", "median", "std", "drift/d"):
-            t.add_column(c, justify="left" if c in ("station", "pair") else "right")
-        for st, pairs in report.receivers.items():
-            for key, e in pairs.items():
-                d = e["estimated_minus_broadcast_ns"]
-                t.add_row(
+        heads = ["pair", "a", "b", "n", "median", "max |d|", "LSB", "ok"]
+        title = f"Consistency between sources (a - b) [{unit}]"
+        out.append(table_80(_columns(heads, 3), rows, title=title))
+    rows = []
+    for st, pairs in report.receivers.items():
+        for key, e in pairs.items():
+            d = e["estimated_minus_broadcast_ns"]
+            rows.append(
+                [
                     st,
                     key,
                     e["broadcast_source"],
@@ -69,13 +80,31 @@ def _print(report, unit: str, k: float) -> None:
                     _fmt(d["median"] * k),
                     _fmt(d["std"] * k),
                     _fmt(d["drift_ns_per_day"] * k),
-                )
-        console.print(t)
-        console.print(
+                ]
+            )
+    if rows:
+        heads = ["station", "pair", "source", "est", "bcast", "est - bcast", "std", "drift/d"]
+        title = f"Receiver inter-system bias: estimated - broadcast [{unit}]"
+        caption = (
             "est = -isb/c (the receiver's T_S - GPST); est - bcast = the receiver's own "
-            "inter-system hardware bias (constant if the broadcast offset is right).",
-            highlight=False,
+            "inter-system hardware bias (constant if the broadcast offset is right)."
         )
+        out.append(table_80(_columns(heads, 3), rows, title=title, caption=caption))
+    return out
+
+
+def _print(report, unit: str, k: float) -> None:
+    from rich.console import Console
+
+    console = Console()  # the terminal's width; COLUMNS or 80 when piped
+    for table in _tables(report, unit, k):
+        console.print(table)
+    for st in report.receivers:
+        if not report.receivers[st]:
+            console.print(
+                f"{st}: no inter-system bias (no epoch solved with GPS and another system)",
+                highlight=False,
+            )
 
 
 def plot_offsets(report, path: str, unit: str = "ns") -> None:
@@ -111,6 +140,32 @@ def plot_offsets(report, path: str, unit: str = "ns") -> None:
     fig.savefig(path, dpi=110)
 
 
+def check_plot_folder(plot_path: str | None) -> None:
+    """A usage error, before any work, when the folder of ``--plot`` does not exist."""
+    if plot_path and not Path(plot_path).resolve().parent.is_dir():
+        raise click.BadParameter(f"no folder {Path(plot_path).parent}", param_hint="--plot")
+
+
+def _read_receivers(obs_files) -> list:
+    from kompas.io.rinex_obs import read_obs
+
+    return [read_obs(f) for f in obs_files]
+
+
+def _run(navdata, nav, obs, obs_files, interval_s, systems):
+    """:func:`time_offsets`; a data error from solving the observations names the files."""
+    from kompas.analysis.time_offsets import time_offsets
+    from kompas.errors import KompasError
+
+    try:
+        return time_offsets(navdata, obs, interval_s=interval_s, systems=systems)
+    except KompasError as exc:
+        if not obs:
+            raise
+        files = ", ".join(Path(f).name for f in (*obs_files, *nav))
+        raise KompasError(f"{files}: {exc}") from None
+
+
 @click.command("offsets")
 @click.argument("nav", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False))
 @click.option(
@@ -120,14 +175,16 @@ def plot_offsets(report, path: str, unit: str = "ns") -> None:
     type=click.Path(exists=True, dir_okay=False),
     help="Observation file(s): solve each and compare its inter-system biases.",
 )
-@click.option("--systems", default="GREC", show_default=True, help="Systems solved (with G).")
+@systems_option(
+    default="GREC", help="Systems solved with --obs (GPS among them): letters GREC or names."
+)
 @click.option(
     "--interval",
     "interval_s",
-    type=float,
+    type=POSITIVE_S,
     default=300.0,
     show_default=True,
-    help="Grid of the broadcast series, seconds.",
+    help="Grid of the broadcast series, seconds (> 0).",
 )
 @click.option("--unit", type=click.Choice(["ns", "m"]), default="ns", show_default=True)
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
@@ -136,18 +193,29 @@ def offsets_command(nav, obs_files, systems, interval_s, unit, as_json, plot_pat
     """Every broadcast system time offset in NAV (RINEX 3 TIME SYSTEM CORR, RINEX 4 STO by
     message) as series, consistency between the sources (and through UTC) and, with --obs,
     each receiver's estimated inter-system bias minus the broadcast offset."""
-    from kompas.analysis.time_offsets import _unit_factor, time_offsets
+    from kompas.analysis.time_offsets import _unit_factor
     from kompas.io.rinex_nav import read_nav
-    from kompas.io.rinex_obs import read_obs
 
+    if obs_files and "G" not in systems:
+        raise click.BadParameter(
+            f"{systems!r} has no GPS: GPS is the reference clock of the receiver biases",
+            param_hint="--systems",
+        )
+    check_plot_folder(plot_path)
     t0 = time.perf_counter()
     navdata = read_nav(list(nav))
-    if navdata.sto.empty:
-        raise NoResult("no time offsets in the navigation files (no TIME SYSTEM CORR / STO)")
-    obs = [read_obs(f) for f in obs_files]
-    report = time_offsets(navdata, obs, interval_s=interval_s, systems=systems)
+    if navdata.sto is None or navdata.sto.empty:
+        files = ", ".join(Path(n).name for n in nav)
+        raise NoResult(
+            f"{files}: no time offset in the navigation data (no TIME SYSTEM CORR / STO)"
+        )
+    obs = _read_receivers(obs_files)
+    report = _run(navdata, nav, obs, obs_files, interval_s, systems)
     if report.broadcast.empty:
-        raise NoResult("no broadcast time offset covers the navigation data's span")
+        raise NoResult(
+            f"none of the {len(navdata.sto)} broadcast time offsets covers the navigation "
+            f"data's span ({report.attrs['start']} to {report.attrs['end']})"
+        )
     payload = report.to_dict(unit)
     payload["time_total_s"] = round(time.perf_counter() - t0, 3)
     if plot_path:
