@@ -370,7 +370,11 @@ def _run_plan(orbits, kwargs: dict, as_json: bool):
                 res = plan(
                     orbits, progress=lambda d, n: bar.update(task, completed=d, total=n), **kwargs
                 )
-    texts = [str(w.message) for w in caught if not issubclass(w.category, RuntimeWarning)]
+    texts = [  # kompas's own warnings; numpy's all-NaN and matplotlib's legend notes dropped
+        str(w.message)
+        for w in caught
+        if not issubclass(w.category, RuntimeWarning) and "matplotlib" not in w.filename
+    ]
     return res, list(dict.fromkeys(texts))
 
 
