@@ -27,10 +27,10 @@ from kompas.cli.common import (
     table_80,
 )
 
-#: Broadcast records are used up to this far past the first/last clock epoch of the files
-#: (the longest fit/validity interval: GPS LNAV and Galileo 4 h), so a plan outside
-#: [first - 4 h, last + 4 h] of the navigation data cannot have any satellite.
-_NAV_MARGIN_S = 4 * 3600.0
+#: A plan farther than this from the first/last clock epoch of the broadcast records is of
+#: another day (the margin of the solver's own check, positioning.sources: 6 h; records
+#: are valid at most 4 h from their epoch); nearer, unsolvable epochs are counted (exit 3).
+_NAV_MARGIN_S = 6 * 3600.0
 
 
 def _in_range(value: float, kind, what: str, text: str, hint: str) -> float:
@@ -105,7 +105,8 @@ def _read_route(path: str):
         if wrong.any():
             i = int(np.argmax(wrong))
             raise bad(
-                f"line {i + 2}: {name} {df[col].iloc[i]!r} is not in {kind.min:g}..{kind.max:g}"
+                f"line {i + 2}: {name} '{df[col].iloc[i]}' is not a number in "
+                f"{kind.min:g}..{kind.max:g}"
             )
         out[name] = v
     out["height"] = pd.to_numeric(df[hcol], errors="coerce").fillna(0.0) if hcol else 0.0

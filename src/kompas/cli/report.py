@@ -18,9 +18,10 @@ from kompas.cli.common import (
 )
 from kompas.errors import KompasError
 
-#: Broadcast records serve up to 4 h past their clock epoch (GPS LNAV / Galileo fit
-#: interval); navigation data farther than this from the observations is of another day.
-_NAV_MARGIN = np.timedelta64(4 * 3600, "s")
+#: Navigation data farther than this from the observations is of another day: the margin of
+#: the solver's own check (positioning.sources, 6 h); nearer, the solver counts the epochs
+#: without a usable ephemeris (exit 3 with the reason).
+_NAV_MARGIN = np.timedelta64(6 * 3600, "s")
 
 
 def _check_usage(output, truth, truth_sinex, station, sp3_files, clk_files) -> None:
