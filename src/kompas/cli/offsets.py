@@ -6,12 +6,15 @@ import time
 from pathlib import Path
 
 import click
+import numpy as np
 
 from kompas.cli.common import (
     POSITIVE_S,
     Column,
     NoResult,
     echo_json,
+    navigation_span,
+    span_text,
     systems_option,
     table_80,
 )
@@ -152,6 +155,32 @@ def _read_receivers(obs_files) -> list:
     return [read_obs(f) for f in obs_files]
 
 
+#: Navigation data farther than this from a receiver's observations is of another day (the
+#: margin of the solver's own check, positioning.sources).
+_NAV_MARGIN = np.timedelta64(6 * 3600, "s")
+
+
+def _check_days(navdata, nav, obs, obs_files, systems) -> None:
+    """A data error naming the files when the navigation data are of another day than an
+    observation file (checked before the broadcast series are built)."""
+    from kompas.errors import KompasError
+
+    span = navigation_span(navdata, systems)
+    names = ", ".join(Path(n).name for n in nav)
+    for ds, path in zip(obs, obs_files, strict=True):
+        t = ds["time"].values
+        if not t.size:
+            raise KompasError(f"{path}: no observation epoch")
+        if span is None:
+            raise KompasError(f"{names}: no ephemeris of systems {systems}")
+        if t.max() < span[0] - _NAV_MARGIN or t.min() > span[1] + _NAV_MARGIN:
+            raise KompasError(
+                f"{names}: the broadcast records cover {span_text(*span)} GPST, "
+                f"{Path(path).name} {span_text(t.min(), t.max())}: navigation data of "
+                "another day?"
+            )
+
+
 def _run(navdata, nav, obs, obs_files, interval_s, systems):
     """:func:`time_offsets`; a data error from solving the observations names the files."""
     from kompas.analysis.time_offsets import time_offsets
@@ -210,6 +239,7 @@ def offsets_command(nav, obs_files, systems, interval_s, unit, as_json, plot_pat
             f"{files}: no time offset in the navigation data (no TIME SYSTEM CORR / STO)"
         )
     obs = _read_receivers(obs_files)
+    _check_days(navdata, nav, obs, obs_files, systems)
     report = _run(navdata, nav, obs, obs_files, interval_s, systems)
     if report.broadcast.empty:
         raise NoResult(
