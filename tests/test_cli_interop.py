@@ -285,3 +285,31 @@ def test_report_by_system_names_with_json(data, capsys, tmp_path):
     assert all(r["solved"] == 10 for r in payload["accuracy"])
     # 10 epochs of single-frequency SPP with broadcast orbits: metres, not tens of metres
     assert all(r["rms_horizontal_m"] < 5.0 for r in payload["accuracy"])
+
+
+def test_plan_library_route_with_a_non_numeric_cell_is_a_kompas_error():
+    import pandas as pd
+
+    from kompas.analysis.plan import plan
+    from kompas.errors import KompasError
+
+    route = pd.DataFrame({"time": ["2023-01-01T01:00:00"], "lat": ["abc"], "lon": [1.0]})
+    with pytest.raises(KompasError, match="could not convert string to float: 'abc'"):
+        plan("nominal", start="2023-01-01T01:00", end="2023-01-01T02:00", route=route)
+
+
+def test_plan_route_outside_the_span_is_a_usage_error(capsys, tmp_path):
+    route = tmp_path / "route.csv"
+    route.write_text("time,lat,lon\n2023-01-02T01:00:00,45,1\n2023-01-02T02:00:00,46,2\n")
+    code, _, err = _run(capsys, ["plan", "--route", route, *SPAN, "--nominal"])
+    line = _one_line(err, code)
+    assert code == EXIT_USAGE and str(route) in line
+    assert "the route spans 2023-01-02 01:00–02:00 GPST, outside --start/--end" in line
+
+
+def test_report_clocks_of_another_day_name_the_file(data, capsys, tmp_path):
+    sp3 = "nist-2023-001/WUM0MGXFIN_20230010000_01D_05M_ORB.SP3.gz"
+    args = ["report", data(OBS5), data(NAV), "-o", tmp_path / "r.html", "--no-qc"]
+    code, _, err = _run(capsys, [*args, "--sp3", data(sp3), "--clk", data("rinex2/esa15253.clk")])
+    line = _one_line(err, code)
+    assert code == EXIT_DATA and "esa15253.clk: the precise clocks cover 2009-04-01" in line

@@ -121,6 +121,19 @@ def _read_route(path: str):
     return out
 
 
+def _check_route_span(path: str, table, t0, t1) -> None:
+    """A usage error naming the route when its times miss the planning span."""
+    from kompas.time import Time, TimeScale
+
+    t = Time.parse(table["time"].to_numpy(), TimeScale.GPST).datetime64
+    if t.max() < t0 or t.min() > t1:
+        raise click.BadParameter(
+            f"{path}: the route spans {span_text(t.min(), t.max())} GPST, outside "
+            f"--start/--end {span_text(t0, t1)}",
+            param_hint="--route",
+        )
+
+
 def _check_obstruction(path: str | None) -> None:
     from kompas.analysis.plan import obstruction_mask
     from kompas.errors import KompasError
@@ -485,6 +498,8 @@ def plan_command(
     orbits, span, files, held = _read_orbits(nav_files, sp3_files)
     t_start, t_end = _epochs(start, end, span, nominal)
     _check_coverage(orbits, span, files, held, systems, t_start, t_end)
+    if route_table is not None:
+        _check_route_span(route, route_table, t_start, t_end)
     kwargs = dict(
         start=str(t_start),
         end=str(t_end),

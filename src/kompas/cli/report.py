@@ -64,12 +64,14 @@ def _usable_systems(ds, navdata, nav, obs, systems: str) -> str:
     return use
 
 
-def _check_sp3(sp3, sp3_files, ds) -> None:
-    t, obs_t = sp3["time"].values, ds["time"].values
+def _check_precise(product, files, ds, what: str) -> None:
+    """A data error naming the files when precise orbits/clocks do not cover the day's
+    observations."""
+    t, obs_t = product["time"].values, ds["time"].values
     if not t.size or obs_t.min() < t.min() or obs_t.max() > t.max():
         cover = span_text(t.min(), t.max()) + " GPST" if t.size else "no epoch"
         raise KompasError(
-            f"{', '.join(Path(f).name for f in sp3_files)}: the precise orbits cover {cover}, "
+            f"{', '.join(Path(f).name for f in files)}: the precise {what} cover {cover}, "
             f"the observations {span_text(obs_t.min(), obs_t.max())}"
         )
 
@@ -171,11 +173,12 @@ def report_command(
         from kompas.io.sp3 import read_sp3
 
         sp3 = read_sp3(list(sp3_files))
-        _check_sp3(sp3, sp3_files, ds)
+        _check_precise(sp3, sp3_files, ds, "orbits")
         if clk_files:
             from kompas.io.rinex_clock import read_rinex_clock
 
             clk = read_rinex_clock(list(clk_files))
+            _check_precise(clk, clk_files, ds, "clocks")
     truth_xyz = _truth_xyz(truth, truth_sinex, station, ds, obs)
     t_read = time.perf_counter() - t0
     sources = {"observations": Path(obs).name, "navigation": ", ".join(Path(n).name for n in nav)}
