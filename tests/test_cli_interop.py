@@ -144,6 +144,7 @@ def test_plan_option_usage_errors(capsys, args, words):
         (["--grid", "0,0,10", *SPAN], "W,S,E,N in degrees, got '0,0,10'"),
         (["--grid", "10,0,0,10", *SPAN], "-90 <= S <= N <= 90 and W <= E"),
         (["--grid", "0,0,10,10", "--step", "-2", *SPAN], "'--step': -2.0 is not in the range"),
+        (["--grid", "global", "--step", "0.01", *SPAN], "(epoch, point) pairs, more than 5e+07"),
         (["--site", "40,-105", *SPAN, "--nav", "@NAV"], "give exactly one of --nav, --sp3"),
         ([*SPAN], "give exactly one of --site, --route, --grid"),
     ],

@@ -160,6 +160,29 @@ def _check_grid(grid: str | None, step_deg: float) -> None:
         raise click.BadParameter(str(exc), param_hint="--grid") from None
 
 
+#: Most (epoch, point) pairs a plan may hold: each keeps a few float arrays per mix, so 5e7
+#: pairs of 5 mixes need about 10 GB (a global 0.5° grid for a day at 600 s is 3.7e7).
+_MAX_PAIRS = 50_000_000
+
+
+def _check_size(grid, step_deg: float, t0, t1, interval_s: float) -> None:
+    """A usage error before any allocation when the plan would not fit in memory."""
+    from kompas.analysis.plan import _GRIDS
+
+    epochs = int((t1 - t0) / np.timedelta64(1, "ns") // round(interval_s * 1e9)) + 1
+    points = 1
+    if grid is not None:
+        w, s, e, n = _GRIDS[grid.lower()] if grid.lower() in _GRIDS else map(float, grid.split(","))
+        points = (int((n - s) // step_deg) + 1) * (int((e - w) // step_deg) + 1)
+    if epochs * points > _MAX_PAIRS:
+        what = f"{points} grid points x {epochs} epochs" if grid else f"{epochs} epochs"
+        raise click.BadParameter(
+            f"{what} = {epochs * points:.3g} (epoch, point) pairs, more than {_MAX_PAIRS:.0e}: "
+            "give a larger --step or --interval, or a shorter span",
+            param_hint="--grid" if grid and points > 1 else "--interval",
+        )
+
+
 def _check_mixes(systems: str, mixes, minus_one: bool) -> None:
     for m in mixes:
         if set(m) - set(systems):
@@ -497,6 +520,7 @@ def plan_command(
     t0 = time.perf_counter()
     orbits, span, files, held = _read_orbits(nav_files, sp3_files)
     t_start, t_end = _epochs(start, end, span, nominal)
+    _check_size(grid, step_deg, t_start, t_end, interval_s)
     _check_coverage(orbits, span, files, held, systems, t_start, t_end)
     if route_table is not None:
         _check_route_span(route, route_table, t_start, t_end)
