@@ -67,6 +67,7 @@ def gps_nav_0608(data, tmp_path_factory):
         (["--systems", "XYZ"], "unknown system 'XYZ'; valid: letters GRECJIS"),
         (["--interval", "0"], "0.0 is not in the range x>0.0"),
         (["--interval", "-5"], "-5.0 is not in the range x>0.0"),
+        (["--interval", "inf"], "'--interval': inf is not a finite number"),
         (["--plot", "/nonexistent-folder/x.png"], "no folder /nonexistent-folder"),
         (["--systems", "E", "--obs", "@OBS5"], "has no GPS"),
     ],
@@ -117,6 +118,8 @@ def test_offsets_tables_fit_80_columns_and_json(data, capsys, monkeypatch):
         (["--elmask", "-5"], "-5.0 is not in the range 0.0<=x<=90.0"),
         (["--interval", "0"], "'--interval': 0.0 is not in the range x>0.0"),
         (["--pdop-max", "0"], "'--pdop-max': 0.0 is not in the range x>0.0"),
+        (["--pdop-max", "nan"], "'--pdop-max': nan is not a finite number"),
+        (["--elmask", "nan"], "'--elmask': nan is not a finite number"),
         (["--min-sats", "0"], "'--min-sats': 0 is not in the range x>=1"),
         (["--systems", "XYZ"], "unknown system 'XYZ'"),
         (["--systems", "G,E", "--mix", "GR"], "mix 'GR' uses systems outside --systems 'GE'"),
@@ -217,12 +220,13 @@ def test_plan_tables_fit_80_columns(capsys, monkeypatch):
 
 
 def test_plan_json_with_broadcast_orbits(capsys, gps_nav_0608):
-    span = ["--start", "2023-01-01T07:00", "--end", "2023-01-01T07:30"]
+    span = ["--start", "07:00", "--end", "07:30"]  # times of the navigation data's day
     args = ["plan", "--site", "40,-105", *span, "--nav", gps_nav_0608, "--systems", "GPS"]
     code, out, err = _run(capsys, [*args, "--json"])
     payload = json.loads(out)
     assert code == EXIT_OK and not err and list(payload["mixes"]) == ["G"]
     assert payload["mixes"]["G"]["solved_fraction"] == 1.0
+    assert payload["attrs"]["start"] == "2023-01-01T07:00:00"
 
 
 # ------------------------------------------------------------------------------ report

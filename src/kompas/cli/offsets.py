@@ -20,6 +20,13 @@ from kompas.cli.common import (
 )
 
 
+def finite(ctx: click.Context, param: click.Parameter, value):
+    """Option callback: the shared range types let NaN and infinity through; refuse them."""
+    if value is not None and not np.isfinite(value):
+        raise click.BadParameter(f"{value} is not a finite number")
+    return value
+
+
 def _fmt(v, spec: str = "{:.2f}") -> str:
     try:
         return "-" if v != v else spec.format(v)
@@ -211,6 +218,7 @@ def _run(navdata, nav, obs, obs_files, interval_s, systems):
     "--interval",
     "interval_s",
     type=POSITIVE_S,
+    callback=finite,
     default=300.0,
     show_default=True,
     help="Grid of the broadcast series, seconds (> 0).",

@@ -33,6 +33,13 @@ from kompas.cli.common import (
 _NAV_MARGIN_S = 6 * 3600.0
 
 
+def finite(ctx: click.Context, param: click.Parameter, value):
+    """Option callback: the shared range types let NaN and infinity through; refuse them."""
+    if value is not None and not np.isfinite(value):
+        raise click.BadParameter(f"{value} is not a finite number")
+    return value
+
+
 def _in_range(value: float, kind, what: str, text: str, hint: str) -> float:
     if not kind.min <= value <= kind.max:
         raise click.BadParameter(
@@ -251,8 +258,10 @@ def _epochs(start, end, span, nominal: bool):
                 "a time of day needs orbit files to take the date from; give YYYY-MM-DDTHH:MM[:SS]",
                 param_hint=hint,
             )
-    first = span[0] if span is not None else None
-    t0, t1 = resolve_epoch(start, first), resolve_epoch(end, first)
+    # the day of the middle of the orbits' span: a day's navigation file starts with
+    # records of the evening before, an SP3 file ends at 00:00 of the next day
+    day = None if span is None else span[0] + (span[1] - span[0]) / 2
+    t0, t1 = resolve_epoch(start, day), resolve_epoch(end, day)
     if t1 < t0:
         raise click.BadParameter(
             f"--end {stamp(t1)} is before --start {stamp(t0)}", param_hint="--end"
@@ -428,6 +437,7 @@ def _run_plan(orbits, kwargs: dict, as_json: bool):
     "--step",
     "step_deg",
     type=POSITIVE_S,
+    callback=finite,
     default=2.0,
     show_default=True,
     help="Grid step, degrees (> 0).",
@@ -440,6 +450,7 @@ def _run_plan(orbits, kwargs: dict, as_json: bool):
     "--interval",
     "interval_s",
     type=POSITIVE_S,
+    callback=finite,
     default=600.0,
     show_default=True,
     help="Epoch interval, seconds (> 0).",
@@ -469,14 +480,22 @@ def _run_plan(orbits, kwargs: dict, as_json: bool):
 )
 @click.option("--minus-one", is_flag=True, help="Also each system of the first mix removed.")
 @click.option(
-    "--elmask", "elmask_deg", type=ELEVATION_DEG, default=10.0, show_default=True, help="Degrees."
+    "--elmask",
+    "elmask_deg",
+    type=ELEVATION_DEG,
+    callback=finite,
+    default=10.0,
+    show_default=True,
+    help="Degrees.",
 )
 @click.option(
     "--obstruction",
     type=click.Path(exists=True, dir_okay=False),
     help="Text/CSV rows 'azimuth_deg, min_elevation_deg'.",
 )
-@click.option("--pdop-max", type=POSITIVE_S, default=6.0, show_default=True, help="> 0.")
+@click.option(
+    "--pdop-max", type=POSITIVE_S, callback=finite, default=6.0, show_default=True, help="> 0."
+)
 @click.option("--min-sats", type=POSITIVE_INT, default=4, show_default=True, help=">= 1.")
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
 @click.option("--plot", "plot_path", type=click.Path(dir_okay=False), help="Write a PNG.")
