@@ -156,13 +156,13 @@ def _check_obstruction(path: str | None) -> None:
         raise click.BadParameter(msg, param_hint="--obstruction") from None
 
 
-def _check_grid(grid: str | None, step_deg: float) -> None:
+def _check_grid(grid: str | None) -> None:
     from kompas.analysis.plan import grid_points
 
     if grid is None:
         return
-    try:
-        grid_points(grid, step_deg)
+    try:  # the bounds only: the nodes at --step are counted by _check_size, not built
+        grid_points(grid, 90.0)
     except ValueError as exc:
         raise click.BadParameter(str(exc), param_hint="--grid") from None
 
@@ -529,7 +529,7 @@ def plan_command(
     sources = [bool(nav_files), bool(sp3_files), bool(nominal)]
     if sum(sources) != 1:
         raise click.UsageError("give exactly one of --nav, --sp3, --nominal")
-    _check_grid(grid, step_deg)
+    _check_grid(grid)
     _check_mixes(systems, mixes, minus_one)
     _check_obstruction(obstruction)
     _check_plot_folder(plot_path)
