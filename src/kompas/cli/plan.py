@@ -224,6 +224,8 @@ def _read_orbits(nav_files, sp3_files):
 
 def _check_coverage(orbits, span, files, held, systems, t0, t1) -> None:
     """Data errors naming the files: no satellite of the systems, or orbits of other days."""
+    import xarray as xr
+
     from kompas.errors import KompasError
 
     if isinstance(orbits, str):
@@ -233,7 +235,7 @@ def _check_coverage(orbits, span, files, held, systems, t0, t1) -> None:
         raise KompasError(
             f"{names}: no satellite of systems {systems} (the files hold {held or 'none'})"
         )
-    if isinstance(orbits, __import__("xarray").Dataset):
+    if isinstance(orbits, xr.Dataset):  # SP3
         if span is None or t0 < span[0] or t1 > span[1]:
             cover = span_text(*span) + " GPST" if span else "no epoch"
             raise KompasError(
