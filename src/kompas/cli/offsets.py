@@ -243,8 +243,10 @@ def offsets_command(nav, obs_files, systems, interval_s, unit, as_json, plot_pat
     navdata = read_nav(list(nav))
     if navdata.sto is None or navdata.sto.empty:
         files = ", ".join(Path(n).name for n in nav)
+        records = sum(len(navdata[k]) for k in navdata.keys())
         raise NoResult(
-            f"{files}: no time offset in the navigation data (no TIME SYSTEM CORR / STO)"
+            f"{files}: 0 system time offsets (no TIME SYSTEM CORR / STO) among "
+            f"{records} broadcast records"
         )
     obs = _read_receivers(obs_files)
     _check_days(navdata, nav, obs, obs_files, systems)
