@@ -383,10 +383,13 @@ def _route_positions(route: Any, t_ns: np.ndarray):
     tr = Time.parse(df[use[0]].astype(str).to_numpy(), TimeScale.GPST).ns
     order = np.argsort(tr)
     tr = tr[order]
-    lat = df[use[1]].to_numpy(float)[order]
-    lon = np.degrees(np.unwrap(np.radians(df[use[2]].to_numpy(float)[order])))
     hcol = cols.get("height") or cols.get("h") or cols.get("height_m")
-    h = df[hcol].to_numpy(float)[order] if hcol else np.zeros(len(tr))
+    try:
+        lat = df[use[1]].to_numpy(float)[order]
+        lon = np.degrees(np.unwrap(np.radians(df[use[2]].to_numpy(float)[order])))
+        h = df[hcol].to_numpy(float)[order] if hcol else np.zeros(len(tr))
+    except ValueError as exc:  # a non-numeric cell: a data error, not a bad argument
+        raise KompasError(f"route {route if isinstance(route, str) else ''}: {exc}") from None
     keep = (t_ns >= tr[0]) & (t_ns <= tr[-1])
     if not keep.any():
         raise KompasError("the route's times do not overlap the planning span")

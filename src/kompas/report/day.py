@@ -175,6 +175,8 @@ def _plot_geometry(sols: dict) -> str:
 def _plot_biases(rep) -> str:
     fig, ax = subplots(1, 1, figsize=(10, 3.2))
     for _st, df in rep.receiver_series.items():
+        if df.empty:  # no epoch solved with GPS and a second system: nothing to draw
+            continue
         for pair, g in df.groupby("pair"):
             colour = SYSTEM_COLOURS.get(pair[0], "k")
             ax.plot(
