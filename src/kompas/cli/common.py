@@ -162,17 +162,27 @@ def systems_option(default: str | None = "GREC", help: str | None = None):
 
 
 #: Range-checked numeric option types (click prints the allowed range on a bad value).
-ELEVATION_DEG = click.FloatRange(0.0, 90.0)
+class FiniteFloatRange(click.FloatRange):
+    """A click float range that also refuses ``nan`` and ``inf`` (which FloatRange lets by)."""
+
+    def convert(self, value: Any, param, ctx):
+        number = click.FLOAT.convert(value, param, ctx)
+        if not math.isfinite(number):
+            self.fail(f"{value} is not a finite number", param, ctx)
+        return super().convert(number, param, ctx)
+
+
+ELEVATION_DEG = FiniteFloatRange(0.0, 90.0)
 #: a strictly positive duration or interval, seconds
-POSITIVE_S = click.FloatRange(min=0.0, min_open=True)
+POSITIVE_S = FiniteFloatRange(min=0.0, min_open=True)
 #: a non-negative number (a threshold, a sigma)
-NON_NEGATIVE = click.FloatRange(min=0.0)
+NON_NEGATIVE = FiniteFloatRange(min=0.0)
 #: a probability strictly between 0 and 1
-PROBABILITY = click.FloatRange(0.0, 1.0, min_open=True, max_open=True)
+PROBABILITY = FiniteFloatRange(0.0, 1.0, min_open=True, max_open=True)
 #: a count of at least one
 POSITIVE_INT = click.IntRange(min=1)
-LATITUDE_DEG = click.FloatRange(-90.0, 90.0)
-LONGITUDE_DEG = click.FloatRange(-180.0, 360.0)
+LATITUDE_DEG = FiniteFloatRange(-90.0, 90.0)
+LONGITUDE_DEG = FiniteFloatRange(-180.0, 360.0)
 
 
 class EpochType(click.ParamType):

@@ -62,6 +62,10 @@ def main(argv: list[str] | None = None) -> int:
     except NoResult as exc:
         click.echo(f"kompas: {exc}", err=True)
         return exc.exit_code
+    except click.UsageError as exc:  # one line, naming the command's help
+        where = exc.ctx.command_path if exc.ctx is not None else "kompas"
+        click.echo(f"Error: {exc.format_message()} (see '{where} --help')", err=True)
+        return exc.exit_code
     except click.ClickException as exc:
         exc.show()
         return exc.exit_code
