@@ -318,3 +318,21 @@ def test_report_clocks_of_another_day_name_the_file(data, capsys, tmp_path):
     code, _, err = _run(capsys, [*args, "--sp3", data(sp3), "--clk", data("rinex2/esa15253.clk")])
     line = _one_line(err, code)
     assert code == EXIT_DATA and "esa15253.clk: the precise clocks cover 2009-04-01" in line
+
+
+def test_report_accepts_precise_products_ending_before_the_last_observation():
+    # a 5-min SP3 ends at 23:55 while 30 s observations run to 23:59:30: normal, not an error;
+    # only products that do not overlap the observations at all (another day) are refused
+    import numpy as np
+    import xarray as xr
+
+    from kompas.cli.report import _check_precise
+    from kompas.errors import KompasError
+
+    day = np.datetime64("2023-01-01T00:00:00", "ns")
+    obs = xr.Dataset(coords={"time": day + np.arange(2880) * np.timedelta64(30, "s")})
+    sp3 = xr.Dataset(coords={"time": day + np.arange(288) * np.timedelta64(300, "s")})
+    _check_precise(sp3, ["WUM.SP3"], obs, "orbits")
+    other = sp3.assign_coords(time=sp3["time"].values - np.timedelta64(2, "D"))
+    with pytest.raises(KompasError, match="WUM.SP3: the precise orbits cover"):
+        _check_precise(other, ["WUM.SP3"], obs, "orbits")

@@ -65,10 +65,12 @@ def _usable_systems(ds, navdata, nav, obs, systems: str) -> str:
 
 
 def _check_precise(product, files, ds, what: str) -> None:
-    """A data error naming the files when precise orbits/clocks do not cover the day's
-    observations."""
+    """A data error naming the files when precise orbits/clocks do not overlap the
+    observations at all (another day). A product that ends before the last observation
+    (a 5-min SP3 ends at 23:55, a day of 30 s observations at 23:59:30) is normal: SISRE and
+    the solutions use the epochs both hold."""
     t, obs_t = product["time"].values, ds["time"].values
-    if not t.size or obs_t.min() < t.min() or obs_t.max() > t.max():
+    if not t.size or t.max() < obs_t.min() or t.min() > obs_t.max():
         cover = span_text(t.min(), t.max()) + " GPST" if t.size else "no epoch"
         raise KompasError(
             f"{', '.join(Path(f).name for f in files)}: the precise {what} cover {cover}, "
