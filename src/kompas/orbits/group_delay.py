@@ -162,7 +162,8 @@ def broadcast_group_delay_s(nav: Any, states: SatelliteStates, code: str) -> np.
     band, attr = _signal(code)
     rows = np.asarray(states.extra["ephemeris_row"])
     messages = np.asarray(states.extra["message"])
-    systems = np.asarray([s[:1] for s in np.asarray(states.sv).ravel()]).reshape(rows.shape)
+    # system letter of every cell: a fixed-width cast keeps the first character (C speed)
+    systems = np.broadcast_to(np.asarray(states.sv).astype("<U1"), rows.shape)
     out = np.full(rows.shape, np.nan)
     tables = getattr(nav, "ephemerides", nav)
     valid = rows >= 0

@@ -9,7 +9,7 @@ equations for all epochs are formed with ``einsum`` and solved with one batched
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -25,7 +25,10 @@ class WlsStep:
     dx : ndarray (T, 3 + K)
         State correction per epoch (0 for epochs that cannot be solved).
     cov : ndarray (T, 3 + K, 3 + K)
-        Cofactor matrix (N^-1) per epoch, NaN where unsolvable.
+        Cofactor matrix (N^-1) per epoch, NaN where unsolvable. Formed on first access
+        (a Gauss-Newton loop needs it only after its last step).
+    normal : ndarray (T, 3 + K, 3 + K)
+        Normal matrices of the step (identity for unsolvable epochs).
     n_used : ndarray (T,) int
         Cells with non-zero weight per epoch.
     n_params : ndarray (T,) int
@@ -35,10 +38,35 @@ class WlsStep:
     """
 
     dx: np.ndarray
-    cov: np.ndarray
+    normal: np.ndarray = field(repr=False)
     n_used: np.ndarray
     n_params: np.ndarray
     solvable: np.ndarray
+    _cov: np.ndarray | None = field(default=None, repr=False)
+
+    @property
+    def cov(self) -> np.ndarray:
+        if self._cov is None:
+            cov = np.full_like(self.normal, np.nan)
+            ok = self.solvable
+            if ok.any():
+                cov[ok] = _inverse(self.normal[ok])
+            self._cov = cov
+        return self._cov
+
+
+def _inverse(normal: np.ndarray) -> np.ndarray:
+    """Batched inverse; NaN for the (exactly degenerate) matrices that do not invert."""
+    try:
+        return np.linalg.inv(normal)
+    except np.linalg.LinAlgError:
+        out = np.full_like(normal, np.nan)
+        for i in range(len(normal)):  # rare: only when a geometry is exactly degenerate
+            try:
+                out[i] = np.linalg.inv(normal[i])
+            except np.linalg.LinAlgError:
+                pass
+        return out
 
 
 def wls_step(
@@ -81,12 +109,18 @@ def wls_step(
     y = np.where(w > 0, residual_m, 0.0)
     sys_idx = np.broadcast_to(system_index, (n_t, n_s))
     onehot = (sys_idx[..., None] == np.arange(n_systems)).astype(float)
-    h = np.empty((n_t, n_s, m))
-    h[..., :3] = -np.nan_to_num(los_unit)
-    h[..., 3:] = onehot
-    hw = h * w[..., None]
-    normal = np.matmul(hw.transpose(0, 2, 1), h)
-    rhs = np.matmul(hw.transpose(0, 2, 1), y[..., None])[..., 0]
+    # normal matrix by blocks of the design [-e, onehot] (no (T, S, 3 + K) design arrays)
+    e = -np.nan_to_num(los_unit)
+    ewt = (e * w[..., None]).transpose(0, 2, 1)
+    diag = np.arange(3, m)
+    normal = np.zeros((n_t, m, m))
+    normal[:, :3, :3] = ewt @ e
+    normal[:, :3, 3:] = ewt @ onehot
+    normal[:, 3:, :3] = normal[:, :3, 3:].transpose(0, 2, 1)
+    normal[:, diag, diag] = (w[:, None, :] @ onehot)[:, 0]
+    rhs = np.empty((n_t, m))
+    rhs[:, :3] = (ewt @ y[..., None])[..., 0]
+    rhs[:, 3:] = ((w * y)[:, None, :] @ onehot)[:, 0]
     # systems without satellites at an epoch: pin their clock with a unit prior (dx = 0)
     seen = ((w > 0)[..., None] & (onehot > 0)).any(axis=1)
     n_prior = np.zeros(n_t, np.int64)
@@ -102,7 +136,6 @@ def wls_step(
         rhs[:, 3] -= (wp * yp)[:, 1:].sum(axis=1)
         rhs[:, 3 + k] += (wp * yp)[:, 1:]
         n_prior = np.count_nonzero(wp > 0, axis=1)
-    diag = np.arange(3, m)
     normal[:, diag, diag] += np.where(seen, 0.0, 1.0)
     n_used = np.count_nonzero(w > 0, axis=1) + n_prior
     n_params = 3 + seen.sum(axis=1)
@@ -111,22 +144,21 @@ def wls_step(
     eye = np.eye(m)
     normal[~solvable] = eye
     rhs[~solvable] = 0.0
+    # one batched LU solve per step (the covariance is formed only when asked for)
     try:
-        cov = np.linalg.inv(normal)
+        dx = np.linalg.solve(normal, rhs[..., None])[..., 0]
     except np.linalg.LinAlgError:
-        cov = np.empty_like(normal)
+        dx = np.zeros_like(rhs)
         for i in range(n_t):  # rare: only when a geometry is exactly degenerate
             try:
-                cov[i] = np.linalg.inv(normal[i])
+                dx[i] = np.linalg.solve(normal[i], rhs[i])
             except np.linalg.LinAlgError:
-                cov[i] = np.nan
+                dx[i] = np.nan
                 solvable[i] = False
-    dx = np.matmul(cov, rhs[..., None])[..., 0]
     bad = ~solvable | ~np.isfinite(dx).all(axis=1)
     dx[bad] = 0.0
-    cov[bad] = np.nan
     solvable = solvable & ~bad
-    return WlsStep(dx=dx, cov=cov, n_used=n_used, n_params=n_params, solvable=solvable)
+    return WlsStep(dx=dx, normal=normal, n_used=n_used, n_params=n_params, solvable=solvable)
 
 
 def chi2_threshold(dof, alpha: float = 1e-3) -> np.ndarray:

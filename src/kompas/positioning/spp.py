@@ -338,7 +338,8 @@ def _remove_glonass_ifb(prob, sol, p_corr, channels, resolve, usable):
             break
         ifb = {c: ifb.get(c, 0.0) + more.get(c, 0.0) for c in set(ifb) | set(more)}
         rows = np.arange(len(sol.status))
-        sol = resolve(rows, usable, prob.opts.max_iterations, pc=p_corr, start=sol.state)
+        # in place (every row is rewritten): one solution alive instead of two
+        sol = resolve(rows, usable, prob.opts.max_iterations, into=sol, pc=p_corr)
     prob.glonass_ifb = ifb
     return sol, p_corr
 
