@@ -12,6 +12,8 @@ import bz2
 import gzip
 import io
 import os
+import subprocess
+import threading
 import zipfile
 import zlib
 from pathlib import Path
@@ -102,9 +104,8 @@ def _unzip(data: bytes, path: str) -> bytes:
         raise FormatError(f"corrupt {where}: {exc}", path) from exc
 
 
-def _expand_hatanaka(data: bytes, path: str) -> bytes:
-    import hatanaka
-
+def _crx_text(data: bytes, path: str) -> bytes:
+    """Compact RINEX text checked (ASCII) and ended by a newline."""
     if not data.endswith(b"\n"):  # a final line without newline is still a line
         data = data + b"\n"
     if not data.isascii():
@@ -116,6 +117,13 @@ def _expand_hatanaka(data: bytes, path: str) -> bytes:
             path,
             line,
         )
+    return data
+
+
+def _expand_hatanaka(data: bytes, path: str) -> bytes:
+    import hatanaka
+
+    data = _crx_text(data, path)
     try:
         out = hatanaka.crx2rnx(data)
     except Exception as exc:  # noqa: BLE001 - hatanaka raises ValueError/RuntimeError/...
@@ -123,6 +131,19 @@ def _expand_hatanaka(data: bytes, path: str) -> bytes:
     if isinstance(out, str):
         out = out.encode("ascii", "replace")
     return out
+
+
+def _unwrap(data: bytes, name: str) -> bytes:
+    """Undo the container layers (gzip, .Z, bz2, zip) and a UTF-8 byte-order mark."""
+    layers = {_GZIP_MAGIC: _gunzip, _LZW_MAGIC: _unlzw, _BZ2_MAGIC: _bunzip, _ZIP_MAGIC: _unzip}
+    for _ in range(4):  # at most a few nested layers (e.g. zip of gz)
+        unpack = next((f for magic, f in layers.items() if data.startswith(magic)), None)
+        if unpack is None:
+            break
+        data = unpack(data, name)
+    if data.startswith(_UTF8_BOM):
+        data = data[len(_UTF8_BOM) :]
+    return data
 
 
 def decompress(data: bytes, path: str | os.PathLike = "<bytes>") -> bytes:
@@ -149,14 +170,7 @@ def decompress(data: bytes, path: str | os.PathLike = "<bytes>") -> bytes:
         and for zip the member); a Compact RINEX text cannot be expanded.
     """
     name = os.fspath(path)
-    layers = {_GZIP_MAGIC: _gunzip, _LZW_MAGIC: _unlzw, _BZ2_MAGIC: _bunzip, _ZIP_MAGIC: _unzip}
-    for _ in range(4):  # at most a few nested layers (e.g. zip of gz)
-        unpack = next((f for magic, f in layers.items() if data.startswith(magic)), None)
-        if unpack is None:
-            break
-        data = unpack(data, name)
-    if data.startswith(_UTF8_BOM):
-        data = data[len(_UTF8_BOM) :]
+    data = _unwrap(data, name)
     if is_hatanaka(data):
         data = _expand_hatanaka(data, name)
     return data
@@ -176,3 +190,63 @@ def read_bytes(path: str | os.PathLike) -> bytes:
     """
     p = Path(path)
     return decompress(p.read_bytes(), p)
+
+
+class PendingText(os.PathLike):
+    """A file being decompressed: container layers undone at once, the Hatanaka expansion
+    (a ``crx2rnx`` subprocess) left running in the background so the caller can read
+    another file meanwhile.  :meth:`result` gives what :func:`read_bytes` would (same
+    text, same warnings and errors, raised from :meth:`result`).
+
+    The background thread only feeds and drains the subprocess: it runs no Python code
+    that warns, so it cannot race ``warnings.catch_warnings`` blocks of the caller.
+    """
+
+    def __init__(self, path: str | os.PathLike) -> None:
+        self._path = os.fspath(path)
+        self._text: bytes | None = None
+        self._box: dict = {}
+        self._thread: threading.Thread | None = None
+        data = _unwrap(Path(path).read_bytes(), self._path)
+        if not is_hatanaka(data):
+            self._text = data
+            return
+        self._crx = _crx_text(data, self._path)
+        try:
+            from hatanaka.hatanaka import _check, _popen
+        except ImportError:  # another hatanaka layout: expand in result()
+            return
+        self._check = _check
+        self._thread = threading.Thread(target=self._run, args=(_popen,), daemon=True)
+        self._thread.start()
+
+    def __fspath__(self) -> str:
+        return self._path
+
+    def _run(self, popen) -> None:
+        pipe = subprocess.PIPE
+        try:
+            proc = popen("crx2rnx", ["-"], stdin=pipe, stdout=pipe, stderr=pipe)
+            self._box["out"] = proc.communicate(self._crx)
+            self._box["rc"] = proc.poll()
+        except BaseException as exc:  # noqa: BLE001 - re-raised by result()
+            self._box["exc"] = exc
+
+    def result(self) -> bytes:
+        """The decompressed text (waits for the expansion)."""
+        if self._text is not None:
+            return self._text
+        if self._thread is None:
+            self._text = _expand_hatanaka(self._crx, self._path)
+            return self._text
+        self._thread.join()
+        try:
+            if "exc" in self._box:
+                raise self._box["exc"]
+            stdout, stderr = self._box["out"]
+            self._check("crx2rnx", self._box["rc"], stderr)
+        except Exception as exc:  # noqa: BLE001 - as _expand_hatanaka
+            raise FormatError(f"cannot expand Compact RINEX (Hatanaka): {exc}", self._path) from exc
+        self._text = stdout
+        self._crx = b""
+        return stdout

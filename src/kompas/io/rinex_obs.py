@@ -48,7 +48,7 @@ import numpy as np
 import xarray as xr
 
 from kompas.errors import RinexError, Strictness, TimeError
-from kompas.io.compress import read_bytes
+from kompas.io.compress import PendingText, read_bytes
 from kompas.io.numparse import line_table, pad_buffer
 from kompas.io.rinex_obs_core import Body, ReadContext, civil_to_ns, fill_observations
 from kompas.io.rinex_obs_header import check_first_line, parse_header
@@ -218,7 +218,8 @@ def read_obs(
     ----------
     path : str or os.PathLike
         RINEX 2.xx / 3.0x / 4.0x observation file: plain, gzip, ``.Z``, zip, bzip2 or
-        Hatanaka (CRX 1.0/3.0), recognised by content.
+        Hatanaka (CRX 1.0/3.0), recognised by content; or a
+        :class:`kompas.io.compress.PendingText` of one, started earlier.
     systems : str or sequence of str, optional
         Keep only these constellations, e.g. ``"GRE"`` or ``["G", "E"]``.
     codes : sequence of str, optional
@@ -246,7 +247,7 @@ def read_obs(
     """
     name = os.fspath(path)
     ctx = ReadContext(name, Strictness.coerce(strict))
-    data = read_bytes(path)
+    data = path.result() if isinstance(path, PendingText) else read_bytes(path)
     _check_text(data, name)
     first_line = data[: data.find(b"\n") if b"\n" in data else len(data)]
     check_first_line(first_line.decode("latin-1").ljust(80), name)

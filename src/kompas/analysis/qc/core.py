@@ -17,6 +17,7 @@ from kompas.analysis.qc.inputs import (
     load_orbits,
     obs_grid,
     receiver_position,
+    start_obs,
 )
 from kompas.analysis.qc.multipath import DEFAULT_MIN_ARC_EPOCHS, multipath_m
 from kompas.analysis.qc.pairs import MPPair, PhasePair, choose_pairs, code_for
@@ -209,6 +210,27 @@ def _mp(data: _Data, s: _System, pair: MPPair, t_s, interval, opt, present):
     return mp, label
 
 
+def _load_inputs(obs, nav, sp3):
+    """Observations (zeros as missing), their grid and the orbits.  A compressed
+    observation file expands in a subprocess while the orbit file is read; an error of the
+    observations is still raised before one of the orbits."""
+    pending = start_obs(obs, nav, sp3)
+    orbits: Any = None
+    orbit_error: Exception | None = None
+    if pending is not obs:
+        try:
+            orbits = load_orbits(nav, sp3)
+        except Exception as exc:  # noqa: BLE001 - re-raised once the observations are read
+            orbit_error = exc
+    ds, zeros = _zeros_as_missing(load_obs(pending))
+    grid = obs_grid(ds)
+    if orbit_error is not None:
+        raise orbit_error
+    if orbits is None:
+        orbits = load_orbits(nav, sp3)
+    return ds, zeros, grid, orbits[0], orbits[1]
+
+
 def _check_options(opt: QCOptions) -> None:
     if not -5.0 <= opt.elmask_deg <= 90.0:
         raise ValueError(f"elmask_deg={opt.elmask_deg!r}: expected -5 to 90 degrees")
@@ -307,9 +329,7 @@ def qc(
     tick = progress or (lambda stage, done, total: None)
     total = 6
     tick("read", 0, total)
-    ds, zeros = _zeros_as_missing(load_obs(obs))
-    grid = obs_grid(ds)
-    orbits, orbit_source = load_orbits(nav, sp3)
+    ds, zeros, grid, orbits, orbit_source = _load_inputs(obs, nav, sp3)
     tick("orbits", 1, total)
     geom = _geometry(ds, orbits, orbit_source, grid, position_m)
     el = geom.elevation_deg[grid.row_to_grid] if geom is not None else None

@@ -36,13 +36,30 @@ class ObsGrid:
     interval_s: float
 
 
+_FILES = (str, os.PathLike, list, tuple)
+
+
 def load_obs(obs: Any) -> xr.Dataset:
     """An observation Dataset from a Dataset or a path (phase, code and S only)."""
     if isinstance(obs, xr.Dataset):
         return obs
+    from kompas.io.compress import PendingText
     from kompas.io.rinex_obs import read_obs
 
-    return read_obs(os.fspath(obs))
+    return read_obs(obs if isinstance(obs, PendingText) else os.fspath(obs))
+
+
+def start_obs(obs: Any, nav: Any, sp3: Any) -> Any:
+    """``obs`` itself, or, for a file that will be read together with an orbit file, its
+    :class:`~kompas.io.compress.PendingText`: the Hatanaka expansion (a subprocess) then
+    runs while the orbit file is read."""
+    if isinstance(obs, xr.Dataset) or (nav is None and sp3 is None):
+        return obs
+    if isinstance(nav, xr.Dataset) or (sp3 is None and not isinstance(nav, _FILES)):
+        return obs  # orbits already in memory: nothing to overlap
+    from kompas.io.compress import PendingText
+
+    return PendingText(os.fspath(obs))
 
 
 def obs_grid(ds: xr.Dataset) -> ObsGrid:
