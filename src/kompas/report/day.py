@@ -359,7 +359,10 @@ def day_report(
             "<p>Estimated = -ISB/c from the combined solution (the receiver's "
             "T_S - GPST); minus the broadcast offset it is the receiver's own "
             "inter-system hardware bias, constant if the broadcast offset is right. "
-            "'derived' = through each system's UTC offset.</p>"
+            "'derived' = through each system's UTC offset. The combined solution uses "
+            "each system's own broadcast ionosphere, so a pair whose models differ "
+            "(NeQuick-G for Galileo, Klobuchar for GPS) also carries the models' mean "
+            "difference; <code>kompas offsets --obs</code> solves with one model for all.</p>"
         )
         parts.append(table_html(head, rows, table_id="biases", label_columns=2))
         bc = [
