@@ -133,6 +133,8 @@ def test_sisre_with_antex_moves_the_radial_error_by_the_published_offset(data, a
         m = use[:, j]
         r0 = plain["radial_m"].values[m, j].mean()
         r1 = with_pco["radial_m"].values[m, j].mean()
+        # the bound: the mean radial error moves by the published z-PCO within
+        # 0.2 m (measured within 1 mm; the lateral PCO and yaw model move it by < 1 cm)
         assert r1 - r0 == pytest.approx(z, abs=0.2), s
         orb = np.sqrt(np.mean(with_pco["sisre_orbit_m"].values[m, j] ** 2))
         assert orb < np.sqrt(np.mean(plain["sisre_orbit_m"].values[m, j] ** 2)), s

@@ -69,6 +69,7 @@ def test_pos_llh_sigmas_are_the_enu_covariance(sol, tmp_path):
     expect = np.stack(
         [sq[:, 1, 1], sq[:, 0, 0], sq[:, 2, 2], sq[:, 1, 0], sq[:, 0, 2], sq[:, 2, 1]], axis=1
     )
+    # the .pos sigma columns are written with 4 decimals: 5e-5 m rounding, plus margin
     np.testing.assert_allclose(rows, expect, atol=6e-5)
 
 

@@ -80,6 +80,8 @@ def test_rinex2_and_glonass_without_channels(data):
     r = qc(data("rinex2/arlm200b.15o"), [data("rinex2/arlm200b.15n")])
     assert r.attrs["rinex_version"] < 3
     assert {"G:C1C", "G:C1W", "G:C2W"} <= set(r.signals.index)
+    # code multipath of a geodetic receiver is decimetres (NIST C2W 0.33 m); 1 m catches a
+    # wrong frequency pair or an unremoved arc offset (a broken pairing gave 599 m)
     assert r.signals.loc["G:C2W", "mp_rms_m"] < 1.0
     d = qc(data("rinex2/delf0010.21o"))
     assert any("GLONASS satellites without a frequency channel" in n for n in d.attrs["notes"])
@@ -101,6 +103,8 @@ def test_rinex4_cli_json_terse_and_report(data, tmp_path):
     assert payload["rinex_version"] >= 4
     g = payload["signals"]["G:C1C"]
     assert {"mp_rms_m", "slips", "completeness", "snr_mean_dbhz"} <= set(g)
+    # C1C multipath of a geodetic station is 0.1-0.4 m (NIST 0.27 m); below 0.05 m would mean
+    # the code itself cancelled, above 0.5 m a broken combination; a 1-h file tracks > 95 %
     assert 0.05 < g["mp_rms_m"] < 0.5 and g["completeness"] > 0.95
     for key in ("satellites", "gaps", "clock_jumps", "summary", "elevation_bins"):
         assert key in payload

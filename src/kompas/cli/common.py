@@ -19,6 +19,8 @@ from typing import Any
 import click
 import numpy as np
 
+from kompas.gnss.constellation import SYSTEM_NAMES
+
 #: Exit codes, the same on every command.
 EXIT_OK = 0
 #: unreadable, inconsistent or mismatched input (a KompasError or OSError): one line
@@ -84,16 +86,6 @@ def parse_xyz(text: str, param_hint: str | None = None) -> np.ndarray:
 # Option parsing shared by every command
 # --------------------------------------------------------------------------------------
 
-#: RINEX system letter → display name, in the order the letters are listed to users.
-SYSTEM_NAMES: dict[str, str] = {
-    "G": "GPS",
-    "R": "GLONASS",
-    "E": "Galileo",
-    "C": "BeiDou",
-    "J": "QZSS",
-    "I": "NavIC",
-    "S": "SBAS",
-}
 #: upper-case names (and the common aliases BDS, IRNSS) → letter
 _NAME_TO_LETTER: dict[str, str] = {
     **{name.upper(): letter for letter, name in SYSTEM_NAMES.items()},
@@ -447,3 +439,29 @@ def table_80(
             + " (widen the terminal or use --json)"
         )
     return Group(table, *(Text(n) for n in notes))
+
+
+def sinex_station(truth_sinex: str, station: str | None, ds, obs_path: str):
+    """Marker position of the observation file's station from a SINEX file.
+
+    The station is ``--station`` or, without it, the first four characters of the header's
+    marker name (else of the file name). Returns ``(xyz_m, info)`` as
+    :func:`kompas.io.sinex.station_position`; a station the file does not hold is one
+    :class:`KompasError` line naming the stations it does hold.
+    """
+    from pathlib import Path
+
+    from kompas.errors import KompasError
+    from kompas.io.sinex import read_sinex_coordinates, station_position
+
+    name = (station or ds.attrs.get("marker_name") or Path(obs_path).name)[:4].upper()
+    table = read_sinex_coordinates(truth_sinex)
+    try:
+        return station_position(table, name, ds["time"].values[0])
+    except KeyError:
+        held = sorted(set(table["station"]))
+        some = ", ".join(held[:8]) + (f", … ({len(held)} stations)" if len(held) > 8 else "")
+        how = "" if station else " (taken from the observation header; give --station)"
+        raise KompasError(
+            f"station {name}{how} is not in {truth_sinex}; it holds {some or 'no station'}"
+        ) from None

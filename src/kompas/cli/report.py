@@ -13,6 +13,7 @@ from kompas.cli.common import (
     echo_json,
     navigation_span,
     parse_xyz,
+    sinex_station,
     span_text,
     systems_option,
 )
@@ -83,19 +84,7 @@ def _truth_xyz(truth, truth_sinex, station, ds, obs):
         return parse_xyz(truth, "--truth")
     if not truth_sinex:
         return None
-    from kompas.io.sinex import read_sinex_coordinates, station_position
-
-    name = (station or ds.attrs.get("marker_name") or Path(obs).name)[:4].upper()
-    table = read_sinex_coordinates(truth_sinex)
-    try:
-        xyz, _ = station_position(table, name, ds["time"].values[0])
-    except KeyError:
-        held = sorted(set(table["station"]))
-        some = ", ".join(held[:8]) + (f", … ({len(held)} stations)" if len(held) > 8 else "")
-        how = "" if station else " (taken from the observation header; give --station)"
-        raise KompasError(
-            f"station {name}{how} is not in {truth_sinex}; it holds {some or 'no station'}"
-        ) from None
+    xyz, _ = sinex_station(truth_sinex, station, ds, obs)
     return xyz
 
 

@@ -15,11 +15,11 @@ from kompas.cli.common import (
     echo_json,
     parse_xyz,
     resolve_epoch,
+    sinex_station,
     span_text,
     stamp,
     systems_option,
 )
-from kompas.errors import KompasError
 from kompas.orbits.selection import RULES
 from kompas.positioning.iono import IONO_OPTIONS
 
@@ -85,22 +85,10 @@ def _truth(truth, truth_sinex, station, ds, obs, report):
         return xyz
     if not truth_sinex:
         return None
-    from kompas.io.sinex import read_sinex_coordinates, station_position
-
-    name = (station or ds.attrs.get("marker_name") or Path(obs).name)[:4].upper()
-    table = read_sinex_coordinates(truth_sinex)
-    try:
-        xyz, info = station_position(table, name, ds["time"].values[0])
-    except KeyError:
-        held = sorted(set(table["station"]))
-        some = ", ".join(held[:8]) + (f", … ({len(held)} stations)" if len(held) > 8 else "")
-        how = "" if station else " (taken from the observation header; give --station)"
-        raise KompasError(
-            f"station {name}{how} is not in {truth_sinex}; it holds {some or 'no station'}"
-        ) from None
+    xyz, info = sinex_station(truth_sinex, station, ds, obs)
     report["truth"] = {
         "source": truth_sinex,
-        "station": name,
+        "station": info["station"],
         "point": "marker",
         "xyz_m": list(map(float, xyz)),
         "eccentricity_une_m": [float(v) for v in info["eccentricity_une_m"]],

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import enum
 
-__all__ = ["Constellation"]
+__all__ = ["Constellation", "SYSTEM_NAMES"]
 
 
 class Constellation(enum.Enum):
@@ -88,6 +88,9 @@ _DISPLAY_NAMES = {
     Constellation.NAVIC: "NavIC",
     Constellation.SBAS: "SBAS",
 }
+
+#: RINEX system letter → display name, in the order the letters are listed to users.
+SYSTEM_NAMES: dict[str, str] = {c.value: name for c, name in _DISPLAY_NAMES.items()}
 
 _TIME_SCALES = {
     Constellation.GPS: "GPST",

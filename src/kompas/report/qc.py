@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from kompas.gnss.constellation import SYSTEM_NAMES
 from kompas.report.page import (
     SYSTEM_COLOURS,
     figure_html,
@@ -28,10 +29,6 @@ if TYPE_CHECKING:
 
 __all__ = ["qc_figures", "render_qc_report", "write_qc_report", "write_qc_plots"]
 
-SYSTEM_NAMES = {
-    "G": "GPS", "R": "GLONASS", "E": "Galileo", "C": "BeiDou", "J": "QZSS", "I": "NavIC",
-    "S": "SBAS",
-}  # fmt: skip
 _LINESTYLES = ["-", "--", "-.", ":", (0, (5, 1)), (0, (3, 1, 1, 1, 1, 1))]
 
 
