@@ -1,7 +1,8 @@
 """Benchmark: the whole NIST day, G+R+E+C single frequency, RINEX obs + nav → .pos file.
 
 The timed run is one process doing what ``kompas solve OBS NAV -o out.pos`` does: read the
-plain RINEX observation file (decompressed once beforehand, outside the timing), read the
+plain RINEX observation file (decompressed once beforehand, outside the timing; only the
+observables the solver can use, as the command does), read the
 navigation file, solve every epoch, write the RTKLIB-format ``.pos``. Printed: wall time
 (best of ``--repeat`` runs, imports excluded; the first run's too), peak RSS, the accuracy
 against the IGS SINEX truth, and the wall time, peak RSS and ratio of each RTKLIB build
@@ -48,11 +49,12 @@ import json, resource, sys, time, warnings
 warnings.simplefilter("ignore")
 t0 = time.perf_counter()
 from kompas import read_obs, read_nav, solve, write_solution, accuracy_summary
+from kompas.positioning.measurements import observables_needed
 t_import = time.perf_counter() - t0
 runs = []
 for _ in range({repeat}):
     t = time.perf_counter()
-    obs = read_obs({obs!r}, systems={systems!r})
+    obs = read_obs({obs!r}, systems={systems!r}, codes=observables_needed({systems!r}))
     t_obs = time.perf_counter()
     nav = read_nav({nav!r})
     t_nav = time.perf_counter()

@@ -198,3 +198,22 @@ def test_galileo_only_user_gets_nequick_g(data):
     rms_h = np.sqrt(np.mean(err["error_horizontal_m"].values ** 2))
     rms_v = np.sqrt(np.mean(err["error_vertical_m"].values ** 2))
     assert rms_h < 2.37 and rms_v < 5.11, (rms_h, rms_v)
+
+
+@pytest.mark.parametrize(
+    ("path", "systems", "mode"),
+    [(OBS5, "GREC", "single"), (OBS5, "GEC", "iflc"), (TLSE, "GEC", "single"),
+     ("tlse-2023-001/tlse001b.23o", "G", "single")],
+)  # fmt: skip
+def test_reading_only_needed_observables_gives_the_same_solution(data, path, systems, mode):
+    """``kompas solve`` reads only :func:`observables_needed`: bit-identical positions."""
+    from kompas.positioning.measurements import observables_needed
+
+    nav = read_nav(data(NAV))
+    codes = observables_needed(systems, mode)
+    full = _solve(read_obs(data(path)), nav, systems, mode)
+    lean_obs = read_obs(data(path), codes=codes)
+    assert set(lean_obs.data_vars) < set(read_obs(data(path)).data_vars)
+    lean = _solve(lean_obs, nav, systems, mode)
+    np.testing.assert_array_equal(lean["position_ecef_m"].values, full["position_ecef_m"].values)
+    assert lean.attrs["codes"] == full.attrs["codes"]

@@ -43,12 +43,16 @@ def no_result_reason(sol, nav, orbit_span, orbit_label: str) -> str:
     return text
 
 
-def _read_inputs(obs, nav, sp3, clk, systems, start, end):
-    """Observations (cut to start/end), navigation data and the orbit source."""
+def _read_inputs(obs, nav, sp3, clk, systems, mode, start, end):
+    """Observations (cut to start/end), navigation data and the orbit source.
+
+    Only the observables the solver can use are read (its signal candidates and their
+    Dopplers): the same solution as from every observable, in a quarter of the memory."""
     from kompas.io.rinex_nav import read_nav
     from kompas.io.rinex_obs import read_obs
+    from kompas.positioning.measurements import observables_needed
 
-    ds = read_obs(obs, systems=systems)
+    ds = read_obs(obs, systems=systems, codes=observables_needed(systems, mode))
     if ds.sizes.get("time", 0) == 0:
         raise NoResult(f"{obs}: no observation epoch of systems {systems}")
     first, last = ds["time"].values[0], ds["time"].values[-1]
@@ -284,7 +288,7 @@ def solve_command(
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         ds, navdata, source, orbit_span, orbit_label = _read_inputs(
-            obs, nav, sp3_files, clk_files, systems, start, end
+            obs, nav, sp3_files, clk_files, systems, mode, start, end
         )
         t_read = time.perf_counter() - t0
         report: dict = {}

@@ -525,8 +525,11 @@ def _drop_implausible(data: _FileData) -> int:
 
 
 def _read_file(path: str, order: int, strict: Strictness) -> _FileData:
-    raw = read_bytes(path).replace(b"\r", b"")
+    raw = read_bytes(path)
+    if b"\r" in raw:
+        raw = raw.replace(b"\r", b"")
     head_lines, body, n_head = split_header(raw, path)
+    del raw  # the body is a copy: one text alive, not two
     header = parse_header(head_lines, path)
     data = _FileData(path=path, order=order, header=header)
     M = line_matrix(body)

@@ -63,7 +63,7 @@ def split_header(text: bytes, path: str) -> tuple[list[str], bytes, int]:
     RinexError
         When the text is empty, not RINEX, or not a navigation file.
     """
-    if not text.strip():
+    if not text or text.isspace():  # (no stripped copy of a whole day's text)
         raise RinexError("empty file, expected a RINEX navigation file", path)
     first = text[:81].split(b"\n", 1)[0]
     if b"RINEX VERSION / TYPE" not in first:

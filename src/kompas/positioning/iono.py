@@ -31,7 +31,7 @@ from kompas.errors import KompasError
 from kompas.models.ionosphere import IONO_MODELS, _pick_set, iono_model_for, slant_delay_m
 from kompas.time import Time
 
-__all__ = ["MODELS", "IONO_OPTIONS", "IonoPlan", "choose_models", "validate_iono_option"]
+__all__ = ["MODELS", "IONO_OPTIONS", "NODE_S", "IonoPlan", "choose_models", "validate_iono_option"]
 
 #: Every model name the solver accepts.
 MODELS: tuple[str, ...] = (*IONO_MODELS, "klobuchar_default")
@@ -173,14 +173,14 @@ class IonoPlan:
 
 
 #: Models integrated along the ray (NeQuick-G: 1–8 ms per ray on this machine): evaluated
-#: every :data:`_NODE_S` per satellite and linearly interpolated in between as
+#: every :data:`NODE_S` per satellite and linearly interpolated in between as
 #: vertical-equivalent delays (slant / thin-shell mapping at 350 km), which follow the
 #: pierce point's slow TEC change. Measured on ajac-2024-210 (Galileo, 42° N, summer day)
 #: against ray-by-ray evaluation: 600 s nodes differ by RMS 1.0 cm, at most 0.21 m (a
 #: ray near the horizon), and move the positions by < 3 mm (300 s: RMS 0.5 cm, max
 #: 0.15 m, at twice the cost) — against a model error of decimetres.
 _EXPENSIVE = ("nequick_g",)
-_NODE_S = 600
+NODE_S = 600
 _SHELL_RATIO = 6371.0 / (6371.0 + 350.0)
 
 
@@ -193,16 +193,16 @@ def _node_cells(t_ns: np.ndarray, sats: np.ndarray):
     """Nodes of a per-satellite time grid and the interpolation of the other cells.
 
     Cells (time ``t_ns``, satellite ``sats``) are nodes at the first cell of every
-    ``_NODE_S`` bucket, at the start and end of each satellite's arc (gaps longer than a
+    ``NODE_S`` bucket, at the start and end of each satellite's arc (gaps longer than a
     bucket start a new arc). Returns ``node`` (bool), for every cell the indices of the
     previous and next node of its satellite and the time fraction between them.
     """
     n = len(t_ns)
     order = np.lexsort((t_ns, sats))
     ts, ss = t_ns[order], sats[order]
-    bucket = ts // (_NODE_S * 1_000_000_000)
+    bucket = ts // (NODE_S * 1_000_000_000)
     new_sat = np.r_[True, ss[1:] != ss[:-1]]
-    gap = np.r_[True, np.diff(ts) > _NODE_S * 1_000_000_000]
+    gap = np.r_[True, np.diff(ts) > NODE_S * 1_000_000_000]
     start = new_sat | gap
     end = np.r_[start[1:], True]
     node_s = start | end | np.r_[True, bucket[1:] != bucket[:-1]]

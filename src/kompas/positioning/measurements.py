@@ -121,6 +121,49 @@ def _candidates(sys: str, mode: str, wanted) -> list[tuple[str, ...]]:
     return [(c,) if isinstance(c, str) else tuple(c) for c in items]
 
 
+def observables_needed(
+    systems: str,
+    mode: str = "single",
+    signals: dict | None = None,
+    *,
+    doppler: bool = True,
+    cn0: bool = False,
+) -> list[str]:
+    """The RINEX codes :func:`select_measurements` can use, to read nothing else.
+
+    Every candidate code of each system's priority list (or of ``signals``), with the
+    Doppler (``D``) and, when ``cn0``, the C/N0 (``S``) of the band of its first code.
+    Passing this list as ``read_obs(..., codes=)`` gives the same solution as reading
+    every observable (the NIST day G+R+E+C: 10 of 38 variables, a quarter of the memory).
+
+    Parameters
+    ----------
+    systems : str
+        System characters, e.g. ``"GREC"``.
+    mode : {"single", "iflc"}
+    signals : dict, optional
+        As for :func:`select_measurements`.
+    doppler, cn0 : bool
+        Include the Doppler (velocity) / C/N0 (weighting) observables.
+
+    Returns
+    -------
+    list of str
+        Sorted RINEX 3 observation codes.
+    """
+    signals = dict(signals or {})
+    codes: set[str] = set()
+    for sys in systems:
+        for cand in _candidates(sys, mode, signals.get(sys)):
+            codes.update(cand)
+            band = cand[0][1:]
+            if doppler:
+                codes.add("D" + band)
+            if cn0:
+                codes.add("S" + band)
+    return sorted(codes)
+
+
 def _values(obs: xr.Dataset, code: str | None, cols: np.ndarray) -> np.ndarray:
     if code is None or code not in obs.data_vars:
         return np.full((obs.sizes["time"], len(cols)), np.nan)

@@ -40,7 +40,7 @@ from kompas.positioning.corrections import (
     troposphere_m,
 )
 from kompas.positioning.glonass_ifb import channel_biases
-from kompas.positioning.iono import IonoPlan, choose_models
+from kompas.positioning.iono import NODE_S, IonoPlan, choose_models
 from kompas.positioning.lsq import dops_from_geometry, wls_step
 from kompas.positioning.measurements import Measurements, select_measurements
 from kompas.positioning.options import CODE_ERROR_FACTOR, SolveOptions, resolve_options
@@ -389,6 +389,29 @@ class _Solution:
         self.dof = np.zeros(n_t, np.int64)
 
 
+#: Epochs are solved in blocks of about this many (epoch, satellite) cells: each epoch's
+#: solution is independent of the others, and a block's temporaries (a few dozen arrays of
+#: its cells) stay near 20 MB whatever the length of the file, instead of growing with it.
+_BLOCK_CELLS = 32_768
+
+
+def _blocks(prob: _Problem, rows: np.ndarray) -> list[np.ndarray]:
+    """``rows`` cut into blocks of about :data:`_BLOCK_CELLS` cells, only at the start of
+    an ionosphere-node bucket (:data:`~kompas.positioning.iono.NODE_S`), so that a
+    satellite's NeQuick-G nodes stay where a single block would put them."""
+    target = max(1, _BLOCK_CELLS // max(prob.col.shape[1], 1))
+    if len(rows) <= target:
+        return [rows]
+    bucket = prob.t_rx.ns[rows] // (NODE_S * _NS)
+    starts = np.flatnonzero(np.r_[True, bucket[1:] != bucket[:-1]])
+    cuts, last = [], 0
+    for b in starts.tolist():  # a loop over the buckets (144 a day), not the epochs
+        if b - last >= target:
+            cuts.append(b)
+            last = b
+    return np.split(rows, cuts)
+
+
 def _iterate(
     prob: _Problem,
     src: EphemerisSource,
@@ -401,11 +424,28 @@ def _iterate(
     max_iter: int,
     sol: _Solution | None = None,
 ) -> _Solution:
+    """Gauss-Newton on the epochs ``rows`` (block by block, see :func:`_blocks`); fills
+    ``sol`` (a new one when None)."""
+    if sol is None:
+        sol = _Solution(*p_corr.shape, 3 + prob.n_sys)
+    for block in _blocks(prob, rows):
+        _iterate_block(prob, state, block, sat, p_corr, usable, sigma_eph, max_iter, sol)
+    return sol
+
+
+def _iterate_block(
+    prob: _Problem,
+    state: np.ndarray,
+    rows: np.ndarray,
+    sat: np.ndarray,
+    p_corr: np.ndarray,
+    usable: np.ndarray,
+    sigma_eph: np.ndarray,
+    max_iter: int,
+    sol: _Solution,
+) -> None:
     """Gauss-Newton on the epochs ``rows`` (all solved together); fills ``sol``."""
     opts = prob.opts
-    n_t, n_s = p_corr.shape
-    if sol is None:
-        sol = _Solution(n_t, n_s, 3 + prob.n_sys)
     x = state[rows].copy()
     x[~np.isfinite(x).all(axis=1)] = 0.0  # unsolved before: restart from the Earth's centre
     sat_r, pc, use0 = sat[rows], p_corr[rows], usable[rows]
@@ -485,7 +525,6 @@ def _iterate(
     sol.status[rows] = status
     sol.wssr[rows] = wssr
     sol.dof[rows] = dof
-    return sol
 
 
 #: The broadcast ionosphere is re-evaluated only where the position moved by more than this
