@@ -217,3 +217,34 @@ def test_reading_only_needed_observables_gives_the_same_solution(data, path, sys
     lean = _solve(lean_obs, nav, systems, mode)
     np.testing.assert_array_equal(lean["position_ecef_m"].values, full["position_ecef_m"].values)
     assert lean.attrs["codes"] == full.attrs["codes"]
+
+
+def test_blocks_of_epochs_give_the_solution_of_one_block(data, monkeypatch):
+    """Epochs are solved in blocks (memory bound); cutting an hour of Galileo (NeQuick-G)
+    into 600 s blocks moves no position by more than 1 cm (measured 6.8 mm). Budget: a
+    block's last cell of each satellite becomes a NeQuick-G node instead of being
+    interpolated (node placement: slant delays ~1 cm RMS, 0.21 m at most near the horizon,
+    down-weighted there), and Gauss-Newton stops per block (< 0.1 mm). A day's default
+    blocks (6 h) have three such boundaries; this test has five in one hour.
+    """
+    import kompas.positioning.spp as spp
+
+    obs = read_obs(data(AJAC_OBS), systems="E", end="2024-07-28T00:59:30")
+    nav = read_nav(data(AJAC_NAV))
+    whole = _solve(obs, nav, "E")
+    monkeypatch.setattr(spp, "_BLOCK_CELLS", 16)
+    assert len(spp._blocks(_problem_for(obs, nav), np.arange(obs.sizes["time"]))) == 6
+    cut = _solve(obs, nav, "E")
+    d = cut["position_ecef_m"].values - whole["position_ecef_m"].values
+    assert np.all(np.isfinite(d))
+    assert np.abs(d).max() < 1e-2
+
+
+def _problem_for(obs, nav):
+    import kompas.positioning.spp as spp
+    from kompas.positioning.options import resolve_options
+
+    opts = resolve_options(None, "E", "single", {})
+    src = spp.as_source(nav, opts.rule)
+    meas, t_rx = spp._measurements(obs, opts, src, {}, [])
+    return spp._Problem(meas, t_rx, opts)

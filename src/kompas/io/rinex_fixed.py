@@ -11,7 +11,7 @@ import warnings
 
 import numpy as np
 
-from kompas.io.numparse import gather, line_table, pad_buffer
+from kompas.io.numparse import SPACE, line_table
 
 __all__ = ["line_matrix", "parse_fields", "parse_epochs", "SENTINEL_MIN", "SENTINEL_MAX"]
 
@@ -26,16 +26,33 @@ _NUMBER_BYTES = np.zeros(256, dtype=bool)
 _NUMBER_BYTES[np.frombuffer(b"0123456789 .+-EeDd", dtype=np.uint8)] = True
 
 
+#: Lines copied into :func:`line_matrix` per step (bounds its index arrays to ~5 MB).
+_LINES_PER_STEP = 8192
+
+
 def line_matrix(body: bytes) -> np.ndarray:
     """Lines of ``body`` (``\\n``-separated) as an (n, 80) uint8 matrix, space-padded.
 
     Characters past column 80 are dropped (RINEX lines are at most 80 characters), a
-    ``\\r`` before a ``\\n`` too. One copy of the text besides the matrix (no list of
-    line objects: a day of broadcast navigation is 110,000 lines).
+    ``\\r`` before a ``\\n`` too. Nothing but the matrix and a few index arrays is made
+    (no list of line objects, no padded copy of the text: a day of broadcast navigation is
+    110,000 lines), in steps of :data:`_LINES_PER_STEP` lines.
     """
     buf = np.frombuffer(body, dtype=np.uint8)
     starts, lengths = line_table(buf)
-    return gather(pad_buffer(buf, WIDTH), starts, np.minimum(lengths, WIDTH), WIDTH)
+    out = np.full((starts.size, WIDTH), SPACE, dtype=np.uint8)
+    full = np.flatnonzero(lengths >= WIDTH)  # most lines: one strided copy each
+    if full.size:
+        out[full] = np.lib.stride_tricks.sliding_window_view(buf, WIDTH)[starts[full]]
+    short = np.flatnonzero(lengths < WIDTH)
+    cols = np.arange(WIDTH, dtype=np.int64)
+    for a in range(0, short.size, _LINES_PER_STEP):  # steps of lines, not a loop per line
+        rows = short[a : a + _LINES_PER_STEP]
+        inside = cols[None, :] < lengths[rows, None]
+        block = out[rows]
+        block[inside] = buf[(starts[rows, None] + cols[None, :])[inside]]
+        out[rows] = block
+    return out
 
 
 def _fallback(fields: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

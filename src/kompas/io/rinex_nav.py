@@ -533,6 +533,7 @@ def _read_file(path: str, order: int, strict: Strictness) -> _FileData:
     header = parse_header(head_lines, path)
     data = _FileData(path=path, order=order, header=header)
     M = line_matrix(body)
+    del body  # the matrix holds the text from here on
     ctx = _Context(path, M, n_head + 1, header["version"], strict, data)
     _read_body(ctx, header["version"], header["system"])
     ref = _drop_implausible(data)

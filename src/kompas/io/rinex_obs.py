@@ -90,7 +90,7 @@ def _system_set(systems: str | Iterable[str] | None) -> set[str] | None:
 
 
 def _check_text(data: bytes, path: str) -> None:
-    if not data.strip():
+    if not data or data.isspace():  # (no stripped copy of the whole text)
         raise RinexError("empty file: expected a RINEX observation header", path)
     head = data[:4096]
     if b"\x00" in head or sum(b > 127 or (b < 32 and b not in (9, 10, 13)) for b in head) > 8:
@@ -252,9 +252,10 @@ def read_obs(
     first_line = data[: data.find(b"\n") if b"\n" in data else len(data)]
     check_first_line(first_line.decode("latin-1").ljust(80), name)
     starts, lengths = line_table(np.frombuffer(data, dtype=np.uint8))
+    header, first_body = _split_header(data, starts, name)
     # trailing blanks let every fixed-width window of a record stay inside the buffer
     buf = pad_buffer(np.frombuffer(data, dtype=np.uint8), _PAD + int(lengths.max(initial=0)))
-    header, first_body = _split_header(data, starts, name)
+    del data  # the padded copy is the text from here on: one copy alive, not two
     facts = parse_header(header, name)
     sel_systems = _system_set(systems)
     code_set = set(codes) if codes is not None else None

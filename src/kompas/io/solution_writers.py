@@ -176,16 +176,14 @@ def write_pos(
         pos = np.stack(
             [sol["lat_deg"].values, sol["lon_deg"].values, sol["height_m"].values], axis=1
         )
-    for i in np.flatnonzero(ok):
-        stamp = (
-            f"{y[i]:04d}/{mo[i]:02d}/{d[i]:02d} {h[i]:02d}:{mi[i]:02d}:{s[i] + ns[i] / 1e9:06.3f}"
-        )
-        if kind == "xyz":
-            body = f"{pos[i, 0]:14.4f} {pos[i, 1]:14.4f} {pos[i, 2]:14.4f}"
-        else:
-            body = f"{pos[i, 0]:14.9f} {pos[i, 1]:14.9f} {pos[i, 2]:10.4f}"
-        sig = " ".join(f"{v:8.4f}" for v in sd[i])
-        lines.append(f"{stamp} {body} {_Q_SINGLE:3d} {int(n_sat[i]):3d} {sig} {0:6.2f} {0:6.1f}")
+    body = "%14.4f %14.4f %14.4f" if kind == "xyz" else "%14.9f %14.9f %10.4f"
+    fmt = f"%04d/%02d/%02d %02d:%02d:%06.3f {body} {_Q_SINGLE:3d} %3d {' '.join(['%8.4f'] * 6)}"
+    fmt += f" {0:6.2f} {0:6.1f}"
+    i = np.flatnonzero(ok)
+    seconds = s[i] + ns[i] / 1e9
+    columns = [y[i], mo[i], d[i], h[i], mi[i], seconds, pos[i, 0], pos[i, 1], pos[i, 2]]
+    columns += [n_sat[i].astype(np.int64)] + [sd[i, k] for k in range(6)]
+    lines += [fmt % row for row in zip(*(c.tolist() for c in columns), strict=True)]
     Path(path).write_text("\n".join(lines) + "\n")
 
 
