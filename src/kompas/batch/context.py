@@ -13,6 +13,9 @@ from kompas.errors import KompasError
 
 __all__ = ["BatchOptions", "TaskContext", "MissingInput"]
 
+#: Task kinds that use the observations only through the solver
+_SOLVER_KINDS = {"solve", "offsets", "sisre"}
+
 
 class MissingInput(KompasError):
     """A task kind needs a file the station-day does not have (e.g. no navigation file)."""
@@ -55,8 +58,16 @@ class TaskContext:
     :meth:`write_parquet` / :meth:`write_with` are atomic and listed in :attr:`outputs`.
     """
 
-    def __init__(self, day: StationDay, options: BatchOptions, task_dir: str | Path):
+    def __init__(
+        self,
+        day: StationDay,
+        options: BatchOptions,
+        task_dir: str | Path,
+        kinds: list[str] | None = None,
+    ):
         self.day = day
+        #: every observable is read unless only the solver's kinds run (see obs_for_solve)
+        self.all_observables = kinds is None or not set(kinds) <= _SOLVER_KINDS
         self.options = options
         self.task_dir = Path(task_dir)
         self.read_warnings: list[str] = []
@@ -84,6 +95,19 @@ class TaskContext:
         from kompas.io.rinex_obs import read_obs
 
         return self._read("obs", lambda: read_obs(self.day.obs))
+
+    def obs_for_solve(self):
+        """Observations for the solver: the full Dataset when another kind of this task
+        reads the file anyway (info, qc), else only the observables the solver can use
+        (:func:`~kompas.positioning.measurements.observables_needed`: the same solution
+        bit for bit, as ``kompas solve`` reads them, in a quarter of the memory)."""
+        from kompas.io.rinex_obs import read_obs
+        from kompas.positioning.measurements import observables_needed
+
+        if self.all_observables or "obs" in self._cache:
+            return self.obs()
+        codes = observables_needed(self.options.systems, self.options.mode)
+        return self._read("obs_solve", lambda: read_obs(self.day.obs, codes=codes))
 
     def nav(self):
         """The merged navigation data; :class:`MissingInput` when the day has none."""

@@ -234,7 +234,7 @@ def solution(ctx: TaskContext):
 
     def compute():
         o = ctx.options
-        obs, nav = ctx.obs(), ctx.nav()
+        obs, nav = ctx.obs_for_solve(), ctx.nav()
         check_navigation_covers(obs, nav, ctx.day.nav[0])
         return solve(obs, nav, systems=o.systems, mode=o.mode, elmask_deg=o.elmask_deg,
                      raim=o.raim)  # fmt: skip

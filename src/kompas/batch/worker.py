@@ -121,7 +121,7 @@ def run_task(plan: TaskPlan, kinds: list[str], options: BatchOptions, out_dir: s
     t0 = time.perf_counter()
     day = plan.day
     task_dir = Path(out_dir) / store.TASKS_DIR / day.task_id
-    ctx = TaskContext(day, options, task_dir)
+    ctx = TaskContext(day, options, task_dir, kinds=[k for k in kinds if k in plan.todo])
     prev_kinds = (plan.previous or {}).get("kinds", {})
     entries: dict = {}
     for kind in kinds:
