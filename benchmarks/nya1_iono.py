@@ -208,7 +208,7 @@ def fit_receiver_bias(y, az, el, t_h, lat_rx, node_h=1.0, grad_h=3.0):
     design = _design(az[ok], el[ok], t_h[ok], lat_rx, node_h, grad_h)
     w = np.sin(el[ok])
     x, *_ = np.linalg.lstsq(design * w[:, None], y[ok] * w, rcond=None)
-    above = np.isfinite(el) & (el >= np.radians(ELMASK_DEG))
+    above = np.isfinite(el) & (el > 0.0)  # also below the mask: for mask-lowered epochs
     tec_map = np.full(y.shape, np.nan)
     basis = _design(az[above], el[above], t_h[above], lat_rx, node_h, grad_h)
     tec_map[above] = basis[:, :-1] @ x[:-1]
@@ -238,8 +238,9 @@ def observed_ionosphere(obs, nav, az, el, truth_xyz):
         }
         cols = np.char.startswith(sv, s)
         iono[:, cols] = (y - d)[:, cols]
-        info[s] = dict(dcb_m=d, tec_map=np.where(cols, tec_map, np.nan), variants=variants, levelling_res=lres, arcs=arcs,
-                       fit_res=fres, wrong_sign_res=wrong)  # fmt: skip
+        info[s] = dict(dcb_m=d, tec_map=np.where(cols, tec_map, np.nan), variants=variants,
+                       levelling_res=lres, arcs=arcs, fit_res=fres,
+                       wrong_sign_res=wrong)  # fmt: skip
     return iono, info
 
 
@@ -275,14 +276,34 @@ def print_part1(info, el, sv):
             r = r[np.isfinite(r)]
             if r.size:
                 errs.append(np.std(r) / np.sqrt(max(r.size / 20.0, 1.0)))
+        lo, hi = v.min() - inf["dcb_m"], v.max() - inf["dcb_m"]
         print(
-            f"{s:<4}{inf['dcb_m']:7.2f}{v.min() - inf['dcb_m']:+8.2f}..{v.max() - inf['dcb_m']:+5.2f}"
+            f"{s:<4}{inf['dcb_m']:7.2f}{lo:+8.2f}..{hi:+5.2f}"
             f"{_rms(np.where(above, inf['fit_res'][:, m], np.nan)):9.2f}"
             f"{_rms(np.where(above, inf['wrong_sign_res'][:, m], np.nan)):11.2f}"
             f"{_rms(lres):9.2f}{len(errs):6d}{_rms(np.array(errs)):9.3f}"
         )
         for k, val in inf["variants"].items():
             print(f"      D with {k:<14} {val:7.2f} ({val - inf['dcb_m']:+.2f})")
+    # cross-check of the two independent bias chains (Galileo BGD + its receiver bias,
+    # GPS TGD + its receiver bias): the same sky seen by both, as vertical equivalents
+    vert = {}
+    for s in info:
+        m = np.char.startswith(sv, s)[None, :] & (el >= np.radians(ELMASK_DEG))
+        vert[s] = np.where(m, info[s]["tec_map"] / mapping(el), np.nan)
+    hours = np.arange(el.shape[0]) * 30.0 / 3600.0
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        per_hour = {
+            s: np.array([np.nanmean(v[(hours >= k) & (hours < k + 1)]) for k in range(24)])
+            for s, v in vert.items()
+        }
+    d = per_hour["E"] - per_hour["G"]
+    print(
+        f"cross-check: hourly vertical TEC (E1 m) of the Galileo fit − the GPS fit: mean "
+        f"{np.nanmean(d):+.2f}, RMS {_rms(d):.2f} m "
+        f"(mean vertical {np.nanmean(per_hour['G']):.2f} m)"
+    )
     print("D: receiver bias in (P2−P1)/(γ−1); D range: over the fit variants listed; fit RMS:")
     print("post-fit residual of the local TEC model; wrong-sign: the same with +c·BGD/TGD;")
     print("lev. res: RMS code − levelled carrier per cell (noise+multipath); lev. err: RMS")
@@ -343,13 +364,16 @@ def print_part2(models, iono, el, sv, t_h_ut, lon_deg):
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
                 dm[k] = dd - np.nanmean(dd, axis=1, keepdims=True)
-        ratio = {k: np.nansum(np.where(m, v, 0) * np.isfinite(iono))
-                 / np.nansum(np.where(m & np.isfinite(v), iono, 0)) for k, v in models.items()}  # fmt: skip
+        ratio = {
+            k: np.nansum(np.where(m, v, 0) * np.isfinite(iono))
+            / np.nansum(np.where(m & np.isfinite(v), iono, 0))
+            for k, v in models.items()
+        }
         print(f"{name} rays; model / observed (sums): " + ", ".join(
             f"{k} {r:.2f}" for k, r in ratio.items()))  # fmt: skip
         print(f"{'elevation':<11}{'observed':>8}" + "".join(
             f"{k[:13]:>21}" for k in models) + f"{'NeQ-G demeaned':>16}")  # fmt: skip
-        for lo, hi in zip(EL_BINS_DEG[:-1], EL_BINS_DEG[1:]):
+        for lo, hi in zip(EL_BINS_DEG[:-1], EL_BINS_DEG[1:], strict=True):
             sel = m & (el_deg >= lo) & (el_deg < hi)
             obs_mean = np.nanmean(np.where(sel & np.isfinite(models["nequick_g"]), iono, np.nan))
             row = "".join(_stats(d, sel) for d in diffs.values())
@@ -360,7 +384,7 @@ def print_part2(models, iono, el, sv, t_h_ut, lon_deg):
         print(f"{'all ≥ 10':<11}{np.nanmean(np.where(sel, iono, np.nan)):8.2f}"
               + "".join(_stats(d, sel) for d in diffs.values()))  # fmt: skip
         print(f"{'local time':<11}")
-        for lo, hi in zip(LT_BINS_H[:-1], LT_BINS_H[1:]):
+        for lo, hi in zip(LT_BINS_H[:-1], LT_BINS_H[1:], strict=True):
             sel = m & (el_deg >= ELMASK_DEG) & (lt >= lo) & (lt < hi)
             obs_mean = np.nanmean(np.where(sel & np.isfinite(models["nequick_g"]), iono, np.nan))
             print(f"{lo:02d}–{hi:02d} h    {obs_mean:8.2f}"
@@ -388,71 +412,128 @@ def _summary(sol, truth):
     return dict(
         solved=int(ok.sum()), h=float(np.sqrt(np.mean(e[:, 0] ** 2 + e[:, 1] ** 2))),
         v=float(np.sqrt(np.mean(e[:, 2] ** 2))), east=float(e[:, 0].mean()),
-        north=float(e[:, 1].mean()), up=float(e[:, 2].mean()),
+        north=float(e[:, 1].mean()), up=float(e[:, 2].mean()), sd_up=float(e[:, 2].std()),
     )  # fmt: skip
 
 
-def part3(obs, nav, iono, tec_map, el, truth):
-    """Solve nya1 Galileo with each variant; returns rows (name, summary).
+#: part 3 per system: the single-frequency code kompas uses on nya1 and its own model
+CODE = {"E": ("C1X", "NeQuick-G", {}), "G": ("C1C", "Klobuchar", {})}
+
+
+def part3(obs, nav, iono, info, el, truth, sys_, seed=1):
+    """Solve nya1 with system ``sys_`` alone in each variant; rows (name, summary).
 
     "observed" is the levelled value where the cell has one, else the station's fitted
     TEC map (part 1) — so that every variant solves with the same satellites.
     """
     from kompas.positioning.corrections import troposphere_m
 
+    code, own, _ = CODE[sys_]
     sv = obs["sv"].values.astype(str)
-    e_cols = np.char.startswith(sv, "E")
-    obs_e = obs.isel(sv=np.flatnonzero(e_cols))
-    i_e = iono[:, e_cols]
-    filled = np.where(np.isfinite(i_e), i_e, tec_map[:, e_cols])
-    c1 = obs_e["C1X"].values
+    cols = np.char.startswith(sv, sys_)
+    obs_s = obs.isel(sv=np.flatnonzero(cols))
+    i_s = iono[:, cols]
+    tec = info[sys_]["tec_map"][:, cols]
+    arcs = info[sys_]["arcs"][:, cols]
+    filled = np.where(np.isfinite(i_s), i_s, tec)
+    c1 = obs_s[code].values
     lat, lon, h = ecef2geodetic(np.asarray(truth, float)[None], WGS84)
     t = Time.from_datetime64(obs["time"].values, "GPST")
     doy = 127.0 + (t.ns - t.ns[0]) / 86400e9
-    el_e = el[:, e_cols]
-    t_k = troposphere_m(np.full(len(t), lat[0]), np.full(len(t), h[0]), el_e, doy)
-    to_rtklib_tropo = np.nan_to_num(t_k - rtklib_tropo_m(h[0], lat[0], el_e))
+    el_s = el[:, cols]
+    t_k = troposphere_m(np.full(len(t), lat[0]), np.full(len(t), h[0]), el_s, doy)
+    to_rtklib_tropo = np.nan_to_num(t_k - rtklib_tropo_m(h[0], lat[0], el_s))
 
     def with_code(values):
-        o = obs_e.copy()
-        o["C1X"] = (("time", "sv"), values)
+        o = obs_s.copy()
+        o[code] = (("time", "sv"), values)
         return o
 
-    observed = with_code(c1 - np.nan_to_num(filled))  # below the mask: not used anyway
+    def minus(delay):  # below the mask the cells are not used: any value will do there
+        return with_code(c1 - np.nan_to_num(delay))
+
+    # the observed ionosphere's own noise in the position: each arc's levelling offset
+    # perturbed by its RMS error (0.4 m, part 1) in a few random draws
+    rng = np.random.default_rng(seed)
+    draws = []
+    for _ in range(4):
+        kick = rng.normal(0.0, 0.4, arcs.max() + 2)
+        draws.append(minus(filled + np.where(arcs >= 0, kick[arcs], 0.0)))
+    none = dict(iono="none")
     runs = [
-        ("NeQuick-G (default)", obs_e, {}),
-        ("observed iono (iono var 0)", observed, dict(iono="none")),
-        ("observed, levelled cells only", with_code(c1 - i_e), dict(iono="none")),
-        ("observed iono, RTKLIB tropo", with_code(c1 - np.nan_to_num(filled)
-                                                   + to_rtklib_tropo), dict(iono="none")),
-        ("NeQuick-G, iono var 0", obs_e, dict(iono_model_error=0.0)),
-        ("NeQuick-G, iono var 1.0 x I", obs_e, dict(iono_model_error=1.0)),
-        ("NeQuick-G, equal weights", obs_e, dict(weighting="equal")),
-        ("NeQuick-G, RTKLIB tropo (1/cos z)", with_code(c1 + to_rtklib_tropo), {}),
-        ("NeQuick-G, no mask lowering", obs_e, dict(fallback_elmask_deg=10.0)),
-        ("NeQuick-G, no RAIM", obs_e, dict(raim=False)),
-        ("Klobuchar (GPS a/b)", obs_e, dict(iono="klobuchar_gps")),
-        ("Klobuchar, iono var 0", obs_e, dict(iono="klobuchar_gps", iono_model_error=0.0)),
-    ]  # fmt: skip
+        (f"{own} (default)", obs_s, {}),
+        ("observed iono (iono var 0)", minus(filled), none),
+        ("observed + 0.30 m (receiver bias)", minus(filled + 0.30), none),
+        ("observed, levelled cells only", minus(np.where(np.isfinite(i_s), i_s, np.inf)), none),
+        ("station TEC map (fit) everywhere", minus(tec), none),
+        ("observed iono, RTKLIB tropo", minus(filled - to_rtklib_tropo), none),
+        *[(f"observed, arc offsets ±0.4 m #{k + 1}", d, none) for k, d in enumerate(draws)],
+        (f"{own}, iono var 0", obs_s, dict(iono_model_error=0.0)),
+        (f"{own}, iono var 1.0 x I", obs_s, dict(iono_model_error=1.0)),
+        (f"{own}, equal weights", obs_s, dict(weighting="equal")),
+        (f"{own}, RTKLIB tropo (1/cos z)", with_code(c1 + to_rtklib_tropo), {}),
+        (f"{own}, no mask lowering", obs_s, dict(fallback_elmask_deg=10.0)),
+        (f"{own}, no RAIM", obs_s, dict(raim=False)),
+    ]
+    if sys_ == "E":
+        runs += [("Klobuchar (GPS a/b)", obs_s, dict(iono="klobuchar_gps")),
+                 ("Klobuchar, iono var 0", obs_s, dict(iono="klobuchar_gps",
+                                                       iono_model_error=0.0))]  # fmt: skip
+    else:
+        runs += [("NeQuick-G (Galileo a_i)", obs_s, dict(iono="nequick_g"))]
     rows = []
     for name, o, kw in runs:
-        sol = kompas.solve(o, nav, systems="E", **kw)
+        sol = kompas.solve(o, nav, systems=sys_, **kw)
         rows.append((name, _summary(sol, truth)))
+        if name.endswith("(default)"):
+            rows[-1][1]["applied"] = check_applied(sol, sys_, el, sv, obs, nav, truth)
     return rows
 
 
-def print_part3(rows):
-    print("\n3. nya1-2024-127 Galileo alone, E1 C1X, broadcast, 10 deg (kompas), vs marker [m]")
-    print(f"{'variant':<37}{'epochs':>7}{'RMS H':>7}{'RMS V':>7}{'mean E':>8}{'N':>7}{'U':>7}")
-    for name, r in rows:
-        print(f"{name:<37}{r['solved']:7d}{r['h']:7.2f}{r['v']:7.2f}{r['east']:+8.2f}"
-              f"{r['north']:+7.2f}{r['up']:+7.2f}")  # fmt: skip
-    print("RTKLIB 2.4.3 (Klobuchar): 2880, 1.12 / 2.19, mean up -0.49; acceptance V <= 2.39")
+def check_applied(sol, sys_, el, sv, obs, nav, truth):
+    """Solver's applied delay − slant_delay_m at the truth over 500 used cells [m]
+    (the solver evaluates at its own position and interpolates NeQuick-G in time)."""
+    applied = sol["iono_m"].values
+    cols = np.flatnonzero(np.char.startswith(sv, sys_))
+    ti, si = np.nonzero(np.isfinite(applied))
+    pick = np.random.default_rng(0).choice(len(ti), min(500, len(ti)), replace=False)
+    ti, si = ti[pick], si[pick]
+    _, _, sat = geometry(obs.isel(time=ti, sv=cols[si]), nav, truth)
+    n = np.arange(len(ti))
+    model = "nequick_g" if sys_ == "E" else "klobuchar"
+    ion = nav.ion
+    c = ion.loc[ion.model == model].iloc[0]
+    klob = [c[f"alpha{i}"] for i in range(4)] + [c[f"beta{i}"] for i in range(4)]
+    coef = [c.ai0, c.ai1, c.ai2] if sys_ == "E" else klob
+    lat, lon, h = ecef2geodetic(np.asarray(truth, float)[None], WGS84)
+    t = Time.from_datetime64(obs["time"].values[ti], "GPST")
+    name = "nequick_g" if sys_ == "E" else "klobuchar_gps"
+    direct = slant_delay_m(name, coef, t, np.array([[lat[0], lon[0], h[0]]]), sat[n, n], F_E1)
+    d = applied[ti, si] - direct
+    return f"mean {np.nanmean(d):+.3f}, RMS {_rms(d):.3f}, max {np.nanmax(np.abs(d)):.3f} m"
+
+
+def print_part3(rows, sys_):
+    name = {"E": "Galileo (E1 C1X)", "G": "GPS (L1 C1C)"}[sys_]
+    print(f"\n3{sys_}. nya1-2024-127 {name} alone, broadcast orbits, 10 deg, vs marker [m]")
+    print(f"{'variant':<37}{'epochs':>6}{'RMS H':>6}{'RMS V':>6}{'E':>6}{'N':>6}{'U':>6}"
+          f"{'sd U':>5}")  # fmt: skip
+    for label, r in rows:
+        print(f"{label:<37}{r['solved']:6d}{r['h']:6.2f}{r['v']:6.2f}{r['east']:+6.2f}"
+              f"{r['north']:+6.2f}{r['up']:+6.2f}{r['sd_up']:5.2f}")  # fmt: skip
+    applied = rows[0][1].get("applied")
+    if applied is not None:
+        print(f"(solver's applied model delay − slant_delay_m at the truth: {applied})")
+    if sys_ == "E":
+        print("RTKLIB 2.4.3 (Klobuchar): 2880, 1.12 / 2.19, mean up -0.49; bound V <= 2.39")
+    else:
+        print("RTKLIB 2.4.3: 2880, 1.31 / 2.04, mean up -0.61; bound V <= 2.24")
 
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--step", type=int, default=4)
+    ap.add_argument("--systems", default="EG", help="part 3 for these systems")
     args = ap.parse_args()
     warnings.simplefilter("ignore")
     root = data_dir()
@@ -467,8 +548,8 @@ def main() -> int:
     t_h = (obs["time"].values - obs["time"].values[0]) / np.timedelta64(1, "s") / 3600.0
     lon = float(np.degrees(ecef2geodetic(np.asarray(NYA1, float)[None], WGS84)[1][0]))
     print_part2(models, iono, el, sv, t_h, lon)
-    tec = np.fmax(info["E"]["tec_map"], info["G"]["tec_map"])  # one is NaN
-    print_part3(part3(obs, nav, iono, tec, el, NYA1))
+    for s in args.systems:
+        print_part3(part3(obs, nav, iono, info, el, NYA1, s), s)
     print(f"({time.perf_counter() - t0:.0f} s)")
     return 0
 
