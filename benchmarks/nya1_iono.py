@@ -466,6 +466,8 @@ def part3(obs, nav, iono, info, el, truth, sys_, seed=1):
         ("observed + 0.30 m (receiver bias)", minus(filled + 0.30), none),
         ("observed, levelled cells only", minus(np.where(np.isfinite(i_s), i_s, np.inf)), none),
         ("station TEC map (fit) everywhere", minus(tec), none),
+        # NeQuick-G's day-mean model/observed ratio (part 2) as a uniform scale error
+        ("observed x 1.35", minus(1.35 * filled), none),
         ("observed iono, RTKLIB tropo", minus(filled - to_rtklib_tropo), none),
         *[(f"observed, arc offsets ±0.4 m #{k + 1}", d, none) for k, d in enumerate(draws)],
         (f"{own}, iono var 0", obs_s, dict(iono_model_error=0.0)),
