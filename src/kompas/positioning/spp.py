@@ -211,7 +211,7 @@ def solve(
         """Re-solve epochs ``rows`` (into ``into`` in place, else a new solution)."""
         x = start if start is not None else (into.state if into is not None else state)
         pc = p_corr if pc is None else pc
-        return _iterate(prob, src, x, rows, sat, pc, use, sigma_eph, max_iter, into)
+        return _iterate(prob, x, rows, sat, pc, use, sigma_eph, max_iter, into)
 
     sol = resolve(np.arange(n_t), usable, opts.max_iterations)
     sol = _lower_mask_where_weak(prob, src, sol, sat, p_corr, usable, sigma_eph)
@@ -397,8 +397,9 @@ _BLOCK_CELLS = 32_768
 
 def _blocks(prob: _Problem, rows: np.ndarray) -> list[np.ndarray]:
     """``rows`` cut into blocks of about :data:`_BLOCK_CELLS` cells, only at the start of
-    an ionosphere-node bucket (:data:`~kompas.positioning.iono.NODE_S`), so that a
-    satellite's NeQuick-G nodes stay where a single block would put them."""
+    an ionosphere-node bucket (:data:`~kompas.positioning.iono.NODE_S`), where one block
+    would have a NeQuick-G node too; each satellite's last cell in a block becomes a node
+    as well (positions move by < 1 cm, see ``tests/test_positioning_choices.py``)."""
     target = max(1, _BLOCK_CELLS // max(prob.col.shape[1], 1))
     if len(rows) <= target:
         return [rows]
@@ -414,7 +415,6 @@ def _blocks(prob: _Problem, rows: np.ndarray) -> list[np.ndarray]:
 
 def _iterate(
     prob: _Problem,
-    src: EphemerisSource,
     state: np.ndarray,
     rows: np.ndarray,
     sat: np.ndarray,
@@ -595,7 +595,7 @@ def _lower_mask_where_weak(prob, src, sol, sat, p_corr, usable, sigma_eph) -> _S
     old_mask = prob.elmask_rad[rows].copy()
     prob.elmask_rad[rows] = np.radians(opts.fallback_elmask_deg)
     trial = _Solution(*sol.residual.shape, sol.state.shape[1])
-    _iterate(prob, src, sol.state, rows, sat, p_corr, usable, sigma_eph, opts.max_iterations, trial)
+    _iterate(prob, sol.state, rows, sat, p_corr, usable, sigma_eph, opts.max_iterations, trial)
     new_pdop = dops_from_geometry(
         np.nan_to_num(trial.los_enu[rows]), prob.sys_index[rows], prob.n_sys, trial.used[rows]
     )["pdop"]
