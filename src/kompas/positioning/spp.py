@@ -493,8 +493,12 @@ def _iterate_block(
         step = wls_step(los, sys_index, prob.n_sys, res, w, p_res, p_w)
         x = x + step.dx
         dx_norm = np.linalg.norm(step.dx[:, :3], axis=1)
-        converged = step.solvable & (dx_norm < 1e-4)
-        if converged[step.solvable].all() and it > 0:
+        # a step that leaves the corrections and weights as they are (re-evaluated only
+        # past 1 m of motion) is the last one that matters: the next would correct only the
+        # curvature of the ranges, (1 m)² / 20,000 km ≈ 5e-8 m
+        settled = (dx_norm < 1.0) & (np.linalg.norm(x[:, :3] - atmosphere_at, axis=1) <= 1.0)
+        converged = step.solvable & ((dx_norm < 1e-4) | settled)
+        if converged[step.solvable].all() and (it > 0 or step.solvable.any()):
             break
     # final residuals at the converged state
     sat_rot, rng = rotate_and_range(sat_r, x[:, :3], omega)
