@@ -175,3 +175,19 @@ def test_bds_vectorised_shapes():
     # low elevations get the largest obliquity: monotone along each row at fixed time
     one = klobuchar_bds_delay_m(BDS_ALPHA, BDS_BETA, 0.6, 2.0, 0.0, el[0], 0.0)
     assert (np.diff(one) < 0).all()
+
+
+def test_nequick_nodes_break_at_a_change_of_utc_month():
+    """NeQuick-G's maps are monthly: a GPST day file's first epoch (23:59:42 UTC of the
+    month before) must not be interpolated towards the next node across the jump (on the
+    NIST day that put 0.47 m into a low ray and 0.33 m into the first positions)."""
+    from kompas.positioning.iono import _node_cells, _utc_month
+    from kompas.time import Time
+
+    day = np.array(["2023-01-01T00:00:00"], "datetime64[ns]")
+    t = Time.from_datetime64(day, "GPST").ns[0] + np.arange(0, 600, 30) * 1_000_000_000
+    month = _utc_month(t, "GPST")
+    assert month[0] == 2022 * 12 + 12 and np.all(month[1:] == 2023 * 12 + 1)
+    node, prev, nxt, frac = _node_cells(t, np.zeros(t.size, int), month)
+    assert node[0] and node[1] and node[-1]  # the December cell, then January's arc
+    assert np.all(prev[1:] >= 1) and nxt[0] == 0  # nothing interpolates across the jump
