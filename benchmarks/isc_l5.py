@@ -85,8 +85,10 @@ def isc_tables(data: Path) -> None:
                  for n in names[1:]]  # fmt: skip
         print(
             f"ISC change 2023-03-12 -> {label[5:]} ({len(common)} GPS satellites): "
-            + ", ".join(f"{n[4:-2]} median {np.median(d):.2f} max {d.max():.2f} ns"
-                        for n, d in zip(names[1:], diffs, strict=True))  # fmt: skip
+            + ", ".join(
+                f"{n[4:-2]} median {np.median(d):.2f} max {d.max():.2f} ns"
+                for n, d in zip(names[1:], diffs, strict=True)
+            )  # fmt: skip
         )
     day = navs["BRD400DLR 2023-03-12"].ephemerides["G_CNAV"]
     spread = day.groupby("sv")[list(names[1:])].agg(lambda s: s.max() - s.min()).max() * 1e9
@@ -182,8 +184,10 @@ def consistency(obs, nav, label: str, sig_a: str, sig_b: str) -> None:
     common = np.median(list(med.values()))
     v = np.array(list(med.values())) - common
     worst = max(med, key=lambda s: abs(med[s] - common))
-    print(f"  {sig_a} - {sig_b}, {label:26s} {len(v):2d} satellites: RMS "
-          f"{np.sqrt(np.mean(v**2)):5.2f} m, largest {worst} {med[worst] - common:+6.2f} m")
+    print(
+        f"  {sig_a} - {sig_b}, {label:26s} {len(v):2d} satellites: RMS "
+        f"{np.sqrt(np.mean(v**2)):5.2f} m, largest {worst} {med[worst] - common:+6.2f} m"
+    )
 
 
 def solve_case(name: str, data: Path) -> None:
@@ -206,8 +210,10 @@ def solve_case(name: str, data: Path) -> None:
             warnings.simplefilter("ignore")
             base = kompas.solve(obs, nav, "G", "iflc", signals={"G": ("C1C", "C2W")})
         ref = np.nanmean(base["position_ecef_m"].values, axis=0)
-    print(f"\n{name.upper()}: one signal minus another after the broadcast corrections, per "
-          "satellite (median over the file, the receiver's common part removed)")
+    print(
+        f"\n{name.upper()}: one signal minus another after the broadcast corrections, per "
+        "satellite (median over the file, the receiver's common part removed)"
+    )
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         for a, b in (("C1C+C5Q", "C1C+C2W"), ("C5Q", "C5I"), ("C1C", "C1W")):
