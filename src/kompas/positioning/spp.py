@@ -358,7 +358,7 @@ def _subset(meas: Measurements, keep: np.ndarray) -> Measurements:
         signal=meas.signal[:, keep],
         doppler_hz=meas.doppler_hz[:, keep],
         cn0_dbhz=meas.cn0_dbhz[:, keep],
-        isc_applied=meas.isc_applied[:, keep],
+        isc_applied=None if meas.isc_applied is None else meas.isc_applied[:, keep],
     )
 
 
