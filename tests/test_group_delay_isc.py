@@ -11,6 +11,7 @@ import xarray as xr
 
 import kompas
 from kompas.constants import CNAV_GROUP_DELAY_NOT_AVAILABLE_S, GAMMA_GPS_L1_L5
+from kompas.errors import KompasError
 from kompas.orbits.broadcast import satellite_states
 from kompas.orbits.group_delay import broadcast_group_delay_s, cnav_isc_s, isc_column, needs_isc
 from kompas.positioning.measurements import select_measurements
@@ -156,11 +157,18 @@ def test_l5_without_isc_falls_back_and_is_counted():
     m = select_measurements(_obs(), "G", "single")  # no ISC source at all
     names = [m.signal_names[j] if j >= 0 else None for j in m.signal[0]]
     assert names == ["C1C", "C1C", None]  # G03 (L5 only) is not used without ISC
-    assert m.notes == [
-        "G: C5Q skipped on 3 cells without CNAV ISC (no CNAV record of the satellite valid "
-        "then): the next signal in the list is used"
-    ]
-    assert m.isc_counts() == {"G": {"C1C": {"with_isc": 0, "without_isc": 6}}}
+    assert m.notes == []  # a fallback is counted, not warned
+    assert m.isc_counts() == {
+        "G": {
+            "C1C": {"with_isc": 0, "without_isc": 6},
+            "C5Q": {"with_isc": 0, "without_isc": 0, "skipped_no_isc": 3},
+        }
+    }
+
+
+def test_a_system_left_without_signals_says_why():
+    with pytest.raises(KompasError, match=r"without CNAV ISC: C5Q not usable"):
+        select_measurements(_obs().sel(sv=["G03"]), "G", "single")
 
 
 def test_l5_with_isc_where_it_exists():
@@ -169,7 +177,7 @@ def test_l5_with_isc_where_it_exists():
     assert g03 == [None, "C5Q", None]
     assert m.isc_applied[1].tolist() == [True, True, True]  # L1 C/A gets ISC_L1CA there
     assert m.isc_applied[0].tolist() == [False, False, False]
-    assert "skipped on 2 cells" in m.notes[0]
+    assert m.isc_skipped == {"G": {"C5Q": 2}} and m.notes == []
 
 
 def test_iono_free_l1_l5_only_with_isc():
@@ -217,7 +225,8 @@ def test_kms3_without_cnav_l5_falls_back_or_warns(kms3):
     assert sol.attrs["epochs_solved"] == 120
     assert set(sol.attrs["signals"]["G"]) == {"C1C+C2W", "C1C+C2L"}  # no L1/L5 without ISC
     assert all(c["with_isc"] == 0 for c in sol.attrs["isc"]["G"].values())
-    assert any("C1C+C5Q skipped on" in w for w in sol.attrs["warnings"])
+    assert sol.attrs["isc"]["G"]["C1C+C5Q"]["skipped_no_isc"] >= 1  # counted, not warned
+    assert not any("ISC" in w for w in sol.attrs["warnings"])
     forced = _solve(obs, nav, "G", signals={"G": "C5Q"})
     assert forced.attrs["signals"]["G"] == {"C5Q": 611}
     assert any("C5Q used without CNAV ISC on 611 cells" in w for w in forced.attrs["warnings"])

@@ -15,10 +15,10 @@ data carry a CNAV record of the satellite valid at the epoch, L1 C/A and L2C get
 ``-T_GD + ISC`` and L5 becomes usable; elsewhere L1 C/A and L2C keep the LNAV T_GD
 formulas. L5 has no correction without ISC (its ISCs reach 10 ns = 3 m in real files), so
 a cell whose L5 candidate lacks one is treated as not tracked and the next candidate of
-the priority list is taken (counted in :attr:`Measurements.notes`); only a user's explicit
-single code or pair, which has no next candidate, is used without ISC (ISC taken as 0,
-counted and warned). :attr:`Measurements.isc_applied` says per cell whether ISCs were
-applied. GLONASS frequencies use each satellite's FDMA channel
+the priority list is taken (counted: :meth:`Measurements.isc_counts`); only a user's
+explicit single code or pair, which has no next candidate, is used without ISC (ISC taken
+as 0, counted and warned: :attr:`Measurements.notes`). :attr:`Measurements.isc_applied`
+says per cell whether ISCs were applied. GLONASS frequencies use each satellite's FDMA channel
 ``k`` (observation header, else navigation data); a GLONASS satellite whose channel is
 unknown is dropped with a warning — a guessed channel would put a wrong ionospheric scale
 factor into the arithmetic.
@@ -102,7 +102,10 @@ class Measurements:
     isc_applied : ndarray (T, S) of bool
         Cells whose broadcast correction includes CNAV inter-signal corrections.
     notes : list of str
-        Counted decisions the user should know about (L5 skipped or used without ISC).
+        Warnings for the user (an explicitly requested L5 code used without ISC).
+    isc_skipped : dict
+        System -> {code or pair: cells where it was observed but skipped for want of
+        CNAV ISCs, so that the next candidate (if any) was used}.
     """
 
     sv: np.ndarray
@@ -119,10 +122,12 @@ class Measurements:
     dropped: dict[str, str] = field(default_factory=dict)
     isc_applied: np.ndarray | None = None
     notes: list[str] = field(default_factory=list)
+    isc_skipped: dict[str, dict[str, int]] = field(default_factory=dict)
 
     def isc_counts(self) -> dict[str, dict[str, dict[str, int]]]:
         """System -> {signal: {"with_isc": cells, "without_isc": cells}} for the GPS/QZSS
-        signals a CNAV ISC can correct (L1 C/A, L2C, L5)."""
+        signals a CNAV ISC can correct (L1 C/A, L2C, L5), plus ``"skipped_no_isc"``
+        (cells where an L5 signal was observed and not used for want of ISC)."""
         out: dict[str, dict[str, dict[str, int]]] = {}
         ok = np.isfinite(self.pseudorange_m) & (self.signal >= 0)
         applied = self.isc_applied if self.isc_applied is not None else np.zeros(ok.shape, bool)
@@ -138,6 +143,10 @@ class Measurements:
                     out.setdefault(sys, {})[name] = {
                         "with_isc": with_isc, "without_isc": n - with_isc,
                     }  # fmt: skip
+        for sys, skipped in self.isc_skipped.items():
+            for name, n in skipped.items():
+                entry = out.setdefault(sys, {}).setdefault(name, {"with_isc": 0, "without_isc": 0})
+                entry["skipped_no_isc"] = n
         return out
 
     def signal_counts(self) -> dict[str, dict[str, int]]:
@@ -218,6 +227,7 @@ def select_measurements(
     codes: dict[str, tuple[str, ...]] = {}
     dropped: dict[str, str] = {}
     notes: list[str] = []
+    skipped: dict[str, dict[str, int]] = {}
     t_ns = Time.from_datetime64(obs["time"].values, obs.attrs.get("time_scale", "GPST")).ns
     for sys in systems:
         cols = np.flatnonzero(sys_of == sys)
@@ -240,10 +250,13 @@ def select_measurements(
         cand = _candidates(sys, mode, signals.get(sys))
         isc = _isc_grid(isc_lookup, sys, cand, sv_sys, t_ns)
         forced = signals.get(sys) is not None and len(cand) == 1
-        part = _choose(obs, sys, cols, sv_sys, k, cand, names, (isc, forced, notes))
+        skipped[sys] = {}
+        part = _choose(obs, sys, cols, sv_sys, k, cand, names, (isc, forced, notes, skipped[sys]))
         if part is None:
             tried = ", ".join("+".join(c) for c in cand)
-            dropped[sys] = f"no pseudoranges on any of {tried}"
+            dropped[sys] = f"no pseudoranges on any of {tried}" + (
+                f" (without CNAV ISC: {', '.join(skipped[sys])} not usable)" if skipped[sys] else ""
+            )
             continue
         codes[sys] = part.pop("dominant")
         parts.append(part)
@@ -271,6 +284,7 @@ def select_measurements(
         dropped=dropped,
         isc_applied=cat("isc"),
         notes=notes,
+        isc_skipped={k: v for k, v in skipped.items() if v},
     )
 
 
@@ -298,7 +312,7 @@ def _isc_rule(sys, cand, ok, free, isc_ctx, shape) -> tuple[np.ndarray, np.ndarr
     A candidate that needs ISCs (L5) skips cells without them, so that the next one in the
     priority list is used there; an explicit single choice is used anyway. Both counted.
     """
-    isc, forced, notes = isc_ctx
+    isc, forced, notes, skipped = isc_ctx
     have = _isc_mask(sys, cand, isc, shape)
     if have is None:
         return ok, np.zeros(shape, bool)
@@ -311,10 +325,7 @@ def _isc_rule(sys, cand, ok, free, isc_ctx, shape) -> tuple[np.ndarray, np.ndarr
                 "of the satellite valid then): -T_GD only, a bias of up to a few metres"
             )
         elif missing:
-            notes.append(
-                f"{sys}: {label} skipped on {missing} cells without CNAV ISC (no CNAV "
-                "record of the satellite valid then): the next signal in the list is used"
-            )
+            skipped[label] = skipped.get(label, 0) + missing
         if not forced:
             ok = ok & have
     return ok, have
