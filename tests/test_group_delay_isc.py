@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import json
 import warnings
 
 import numpy as np
@@ -280,3 +281,18 @@ def test_kms3_isc_makes_l1_l5_agree_with_l1_l2(kms3, data):
     sol = _solve(obs, _borrow_cnav(nav, donor, 277), "G", "iflc", signals={"G": ("C1C", "C5Q")})
     assert sol.attrs["isc"]["G"]["C1C+C5Q"] == {"with_isc": 609, "without_isc": 0}
     assert not any("without CNAV ISC" in w for w in sol.attrs["warnings"])
+
+
+def test_cli_reports_the_signals_and_isc(data, capsys):
+    from kompas.cli.main import main
+    from kompas.cli.solve import _isc_line
+
+    code = main(["solve", str(data(KMS3_OBS)), str(data(KMS3_NAV)), "--systems", "G",
+                 "--mode", "iflc", "--json"])  # fmt: skip
+    report = json.loads(capsys.readouterr().out)
+    assert code == 0
+    assert report["signals"]["G"]["C1C+C2W"] == 1262
+    assert report["isc"]["G"]["C1C+C5Q"]["skipped_no_isc"] >= 1
+    assert _isc_line(report["isc"]) == ""  # nothing applied: no line in the summary
+    isc = {"G": {"C1C+C5Q": {"with_isc": 609, "without_isc": 0}}}
+    assert _isc_line(isc) == "CNAV ISC: G C1C+C5Q 609/609 cells"

@@ -262,10 +262,11 @@ def cnav_isc_s(nav: Any, sv: Any, t_ns: Any) -> dict[str, np.ndarray] | None:
     """Inter-signal corrections of the GPS/QZSS CNAV record valid at each (sv, t).
 
     The record is the one :func:`kompas.satellite_states` would choose for CNAV at ``t``
-    rounded to the whole second (so that reception and emission instants, 70-130 ms
-    apart, see the same record; its validity, 3 h for GPS, is what decides), healthy or
-    not (ISCs describe the satellite's signal paths; the health of the record used for
-    the orbit and clock decides about the satellite).
+    rounded to the whole second (so that a solver asking at the reception epoch and at
+    the emission instant plus a typical flight time sees the same record; only an epoch
+    with a fraction of a second near 0.5 s, within 0.06 s of a record's validity edge,
+    could see two), healthy or not (ISCs describe the satellite's signal paths; the
+    health of the record used for the orbit and clock decides about the satellite).
 
     Parameters
     ----------

@@ -123,7 +123,14 @@ class BroadcastSource(EphemerisSource):
             return out
         signal = np.asarray(signal)
         for s in np.unique(sys):
-            isc = self.isc_s(np.asarray(sv)[sys == s], st.time_ns[sys == s]) if s in "GJ" else None
+            isc = None
+            if s in "GJ":
+                # ISC records are looked up at the reception second (cnav_isc_s rounds
+                # to it; select_measurements looks up at the reception epoch): the
+                # emission instant plus a typical flight time rounds to the same second
+                # for every whole-second epoch (flight times 64-130 ms)
+                t_rx_ns = st.time_ns[sys == s] + _TYPICAL_FLIGHT_NS
+                isc = self.isc_s(np.asarray(sv)[sys == s], t_rx_ns)
             for j in np.unique(signal[sys == s]):
                 if j < 0:
                     continue
@@ -219,6 +226,9 @@ class PreciseSource(EphemerisSource):
         return self.nav.nav if self.nav is not None else None
 
 
+#: GPS/QZSS MEO signal flight time to a ground receiver, 67-86 ms: the emission instant
+#: plus this is within 0.06 s of the reception instant (QZSS IGSO/GEO: 120-130 ms).
+_TYPICAL_FLIGHT_NS = 75_000_000
 #: How much later an OUTSIDE_FIT cell is selected again [s]: more than any flight time
 #: (GEO: 0.13 s) plus satellite clock offset (< 1 ms).
 _RECEPTION_LEAD_S = 0.2
