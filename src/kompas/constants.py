@@ -171,3 +171,13 @@ EPHEMERIS_VALIDITY_S: dict[str, tuple[float, float]] = {
 #: BRDC gives the first record of the day without ttm).  Used by the "transmitted"
 #: record-choice rule only.
 TRANSMISSION_FALLBACK_S: dict[str, float] = {"R": -900.0, "C": 0.0}
+
+# --- GPS/QZSS group delays and inter-signal corrections (kompas.orbits.group_delay) -------
+#: gamma_12 = (f_L1/f_L2)^2 = (154/120)^2 (IS-GPS-200 20.3.3.3.3.2 and 30.3.3.3.1.1.2).
+GAMMA_GPS_L1_L2 = (154.0 / 120.0) ** 2
+#: gamma_15 = (f_L1/f_L5)^2 = (154/115)^2 (IS-GPS-705 20.3.3.3.1.2.2, L1/L5 iono-free).
+GAMMA_GPS_L1_L5 = (154.0 / 115.0) ** 2
+#: T_GD and the ISCs of CNAV message type 30 are 13-bit two's complement with LSB 2^-35 s;
+#: the bit string 1000000000000 (-2^12 LSB) means "not available" (IS-GPS-200 30.3.3.3.1.1,
+#: IS-GPS-705 20.3.3.3.1.2). RINEX 4 writes that value as it is: -1.1920929e-07 s.
+CNAV_GROUP_DELAY_NOT_AVAILABLE_S = -(2.0**12) * 2.0**-35

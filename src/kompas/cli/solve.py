@@ -137,6 +137,8 @@ def _report(obs, nav, sp3_files, clk_files, mode, sol, truth_part: dict, caught)
         "systems": sol.attrs["systems"],
         "mode": mode,
         "codes": sol.attrs["codes"],
+        "signals": sol.attrs.get("signals"),
+        "isc": sol.attrs.get("isc"),
         "ionosphere": sol.attrs.get("iono_models") or sol.attrs.get("ionosphere"),
         "ref_point": sol.attrs.get("ref_point"),
         "antenna": sol.attrs.get("antenna"),
@@ -147,6 +149,17 @@ def _report(obs, nav, sp3_files, clk_files, mode, sol, truth_part: dict, caught)
         "mean_pdop": float(sol["pdop"].values[ok].mean()) if ok.any() else None,
         "warnings": sorted({str(w.message) for w in caught}),
     }
+
+
+def _isc_line(isc: dict) -> str:
+    """'CNAV ISC: G C1C+C5Q 609/609 cells, ...' where any were applied (else empty)."""
+    parts = [
+        f"{sys} {sig} {c['with_isc']}/{c['with_isc'] + c['without_isc']} cells"
+        for sys, sigs in isc.items()
+        for sig, c in sigs.items()
+        if c["with_isc"]
+    ]
+    return "CNAV ISC: " + ", ".join(parts) if parts else ""
 
 
 def _print_human(report, sol, output, fmt) -> None:
@@ -163,6 +176,9 @@ def _print_human(report, sol, output, fmt) -> None:
         click.echo("ionosphere: " + ", ".join(f"{k} {v}" for k, v in iono.items()))
     if report.get("antenna"):
         click.echo(f"antenna: {report['antenna']}")
+    isc = _isc_line(report.get("isc") or {})
+    if isc:
+        click.echo(isc)
     if report.get("unsolved"):
         click.echo(f"not solved: {report['unsolved']}")
     a = report.get("accuracy")

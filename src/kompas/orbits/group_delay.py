@@ -12,10 +12,18 @@ Formulas
 --------
 GPS/QZSS LNAV (IS-GPS-200 20.3.3.3.3.2; clock = L1/L2 P(Y) iono-free):
   L1 (C/A, P(Y), L1C): -T_GD;  L2 (P(Y), L2C): -gamma12 T_GD, gamma12 = (77/60)^2.
-GPS/QZSS CNAV, CNAV-2 (IS-GPS-200 30.3.3.3.1.1.1, IS-GPS-800 3.5.3.9.2):
+GPS/QZSS CNAV, CNAV-2 (IS-GPS-200 30.3.3.3.1.1.1, IS-GPS-705 20.3.3.3.1.2.1,
+IS-GPS-800 3.5.3.9.2): (dt_sv)_X = dt_sv - T_GD + ISC_X, i.e.
   L1 P(Y): -T_GD;  L2 P(Y): -gamma12 T_GD;  L1 C/A: -T_GD + ISC_L1C/A;
   L2C: -T_GD + ISC_L2C;  L5 I5: -T_GD + ISC_L5I5;  L5 Q5: -T_GD + ISC_L5Q5;
   L1Cd: -T_GD + ISC_L1Cd;  L1Cp: -T_GD + ISC_L1Cp.
+GPS/QZSS LNAV orbit and clock with the ISCs of CNAV (``isc=`` of
+:func:`broadcast_group_delay_s`, from :func:`cnav_isc_s`): the same CNAV formulas with
+the LNAV record's T_GD. Where no ISC is given L1 C/A and L2C keep the LNAV formulas and
+L5 is NaN. The iono-free pairs need no formula of their own: with g_i = -T_GD + ISC_i,
+``(gamma g_1 - g_2) / (gamma - 1) = -T_GD + (gamma ISC_1 - ISC_2) / (gamma - 1)`` is
+IS-GPS-200 30.3.3.3.1.1.2 (L1 C/A + L2C, gamma = gamma12) and IS-GPS-705 20.3.3.3.1.2.2
+(L1 C/A + L5, gamma = gamma15 = (154/115)^2) term by term.
 Galileo (OS SIS ICD 2.1, 5.1.5): the delay of signal f relative to the clock's iono-free
 pair.  With B_a = BGD(E1,E5a), B_b = BGD(E1,E5b), gamma_a = (f_E1/f_E5a)^2,
 gamma_b = (f_E1/f_E5b)^2, the E1 delay relative to the (E1,E5x) iono-free clock is B_x and
@@ -41,12 +49,32 @@ from typing import Any
 
 import numpy as np
 
+from kompas.constants import CNAV_GROUP_DELAY_NOT_AVAILABLE_S, GAMMA_GPS_L1_L2
 from kompas.orbits.states import SatelliteStates
 
-__all__ = ["broadcast_group_delay_s", "GAMMA_GPS_L1_L2"]
+__all__ = [
+    "broadcast_group_delay_s",
+    "cnav_isc_s",
+    "isc_column",
+    "needs_isc",
+    "ISC_COLUMNS",
+    "GAMMA_GPS_L1_L2",
+]
 
-#: gamma_12 = (f_L1/f_L2)^2 = (154/120)^2 = (77/60)^2 (IS-GPS-200 20.3.3.3.3.2).
-GAMMA_GPS_L1_L2 = (77.0 / 60.0) ** 2
+#: CNAV (message type 30) inter-signal corrections, as kompas's RINEX 4 reader names them.
+ISC_COLUMNS = ("isc_l1ca_s", "isc_l2c_s", "isc_l5i5_s", "isc_l5q5_s")
+#: GPS/QZSS tracking mode (band, RINEX attribute) -> its ISC (IS-GPS-200 30.3.3.3.1.1.1:
+#: L1 C/A, L2C = L2 CM/CL/CM+CL; IS-GPS-705 20.3.3.3.1.2.1: ISC_L5I5 for the data
+#: channel I5, ISC_L5Q5 for the pilot Q5, which a combined I5+Q5 (X) tracking also uses).
+_ISC_OF_MODE = {
+    ("1", "C"): "isc_l1ca_s",
+    ("2", "S"): "isc_l2c_s",
+    ("2", "L"): "isc_l2c_s",
+    ("2", "X"): "isc_l2c_s",
+    ("5", "I"): "isc_l5i5_s",
+    ("5", "Q"): "isc_l5q5_s",
+    ("5", "X"): "isc_l5q5_s",
+}
 #: (f_E1/f_E5a)^2 = (1575.42/1176.45)^2 and (f_E1/f_E5b)^2 = (1575.42/1207.14)^2
 #: (Galileo OS SIS ICD 2.1, 5.1.5).
 GAMMA_GAL_E1_E5A = (1575.42 / 1176.45) ** 2
@@ -65,10 +93,17 @@ def _signal(code: str) -> tuple[str, str]:
     return c[0], c[1]
 
 
-def _gps(msg: str, band: str, attr: str, col) -> np.ndarray | None:
+def _gps(msg: str, band: str, attr: str, col, isc=None) -> np.ndarray | None:
     tgd = col("tgd_s")
     g = GAMMA_GPS_L1_L2
     if msg == "LNAV":
+        name = _ISC_OF_MODE.get((band, attr))
+        if isc is not None and name in isc:
+            value = isc[name]
+            if band == "5":
+                return -tgd + value  # NaN where no ISC: L5 has no LNAV formula
+            lnav = -tgd if band == "1" else -g * tgd
+            return np.where(np.isfinite(value), -tgd + value, lnav)
         if band == "1":
             return -tgd
         if band == "2":
@@ -138,7 +173,9 @@ def _glonass(band: str, col) -> np.ndarray | None:
     return None
 
 
-def broadcast_group_delay_s(nav: Any, states: SatelliteStates, code: str) -> np.ndarray:
+def broadcast_group_delay_s(
+    nav: Any, states: SatelliteStates, code: str, isc: dict[str, np.ndarray] | None = None
+) -> np.ndarray:
     """Group-delay correction of the broadcast clock for one observation code [s].
 
     Parameters
@@ -151,6 +188,10 @@ def broadcast_group_delay_s(nav: Any, states: SatelliteStates, code: str) -> np.
     code : str
         RINEX observation code, e.g. ``"C1C"``, ``"C2W"``, ``"C5Q"``, ``"C2I"``;
         RINEX 2 ``"C1"``/``"P2"`` are accepted too.
+    isc : dict, optional
+        CNAV inter-signal corrections for GPS/QZSS cells whose orbit and clock come from
+        LNAV (:data:`ISC_COLUMNS` -> array of the shape of ``states``, NaN where none),
+        e.g. from :func:`cnav_isc_s`; they are combined with the LNAV record's T_GD.
 
     Returns
     -------
@@ -174,6 +215,7 @@ def broadcast_group_delay_s(nav: Any, states: SatelliteStates, code: str) -> np.
             continue
         mask = valid & (keys == key)
         r = rows[mask]
+        isc_sub = None if isc is None else {k: np.asarray(v)[mask] for k, v in isc.items()}
 
         def col(name: str, table=table, r=r) -> np.ndarray:
             if name not in table:
@@ -182,7 +224,7 @@ def broadcast_group_delay_s(nav: Any, states: SatelliteStates, code: str) -> np.
 
         system, message = str(key).split("_", 1)
         if system in "GJ":
-            value = _gps(message, band, attr, col)
+            value = _gps(message, band, attr, col, isc_sub)
         elif system == "E":
             value = _galileo(message, band, col)
         elif system == "C":
@@ -199,3 +241,76 @@ def broadcast_group_delay_s(nav: Any, states: SatelliteStates, code: str) -> np.
         if value is not None:
             out[mask] = value
     return out
+
+
+def isc_column(system: str, code: str) -> str | None:
+    """The CNAV ISC column of a GPS/QZSS code's tracking mode (``"C5Q"`` ->
+    ``"isc_l5q5_s"``), None for other systems and for codes without one (P(Y), L1C)."""
+    if system not in ("G", "J"):
+        return None
+    return _ISC_OF_MODE.get(_signal(code))
+
+
+def needs_isc(system: str, codes: tuple[str, ...] | list[str]) -> bool:
+    """Whether the broadcast correction of a code (or iono-free pair) is undefined without
+    CNAV ISCs: GPS/QZSS L5 (IS-GPS-705 20.3.3.3.1.2), alone or in a pair, whose partner's
+    ISC is then needed as well (L1 C/A + L5: IS-GPS-705 20.3.3.3.1.2.2)."""
+    return system in ("G", "J") and any(_signal(c)[0] == "5" for c in codes)
+
+
+def cnav_isc_s(nav: Any, sv: Any, t_ns: Any) -> dict[str, np.ndarray] | None:
+    """Inter-signal corrections of the GPS/QZSS CNAV record valid at each (sv, t).
+
+    The record is the one :func:`kompas.satellite_states` would choose for CNAV at ``t``
+    rounded to the whole second (so that a solver asking at the reception epoch and at
+    the emission instant plus a typical flight time sees the same record; only an epoch
+    with a fraction of a second near 0.5 s, within 0.06 s of a record's validity edge,
+    could see two), healthy or not (ISCs describe the satellite's signal paths; the
+    health of the record used for the orbit and clock decides about the satellite).
+
+    Parameters
+    ----------
+    nav : kompas.io.Navigation
+    sv : array_like of str
+    t_ns : array_like of int64
+        Instants (ns since the GPS epoch, as ``Time.ns``), broadcast against ``sv``.
+
+    Returns
+    -------
+    dict or None
+        :data:`ISC_COLUMNS` -> array of the broadcast shape [s]; NaN for other systems,
+        where no CNAV record is valid and where the message says "not available"
+        (:data:`kompas.constants.CNAV_GROUP_DELAY_NOT_AVAILABLE_S`). None when the
+        navigation data hold no GPS or QZSS CNAV record at all.
+    """
+    from kompas.orbits.broadcast import satellite_states
+
+    tables = getattr(nav, "ephemerides", nav)
+    present = [k for k in ("G_CNAV", "J_CNAV") if k in tables and len(tables[k])]
+    if not present:
+        return None
+    sv_b, t_b = np.broadcast_arrays(np.asarray(sv).astype(str), np.asarray(t_ns, np.int64))
+    out = {name: np.full(sv_b.shape, np.nan) for name in ISC_COLUMNS}
+    system = sv_b.astype("<U1")
+    cells = np.flatnonzero(np.isin(system, [k[0] for k in present]).ravel())
+    if cells.size == 0:
+        return out
+    t_s = (t_b.ravel()[cells] + _NS // 2) // _NS * _NS
+    st = satellite_states(nav, sv_b.ravel()[cells], t_s, gps_message="CNAV", health="any")
+    rows = np.asarray(st.extra["ephemeris_row"])
+    for key in present:
+        m = (rows >= 0) & (system.ravel()[cells] == key[0])
+        if not m.any():
+            continue
+        table = tables[key]
+        for name in ISC_COLUMNS:
+            if name not in table:
+                continue
+            value = np.asarray(table[name], dtype=np.float64)[rows[m]]
+            # the "not available" bit pattern, exact to well below its 2^-35 s LSB
+            value[np.abs(value - CNAV_GROUP_DELAY_NOT_AVAILABLE_S) < 2.0**-40] = np.nan
+            out[name].ravel()[cells[m]] = value
+    return out
+
+
+_NS = 1_000_000_000

@@ -7,7 +7,18 @@ pair of :data:`DUAL_PRIORITY` (dual-frequency ionosphere-free
 code listed has a broadcast group delay defined for the system's default navigation
 message (:mod:`kompas.orbits.group_delay`), which the solver applies per cell for the
 chosen code. A user's ``signals`` entry replaces a system's list (one code or pair: no
-fallback; a list: that priority). GLONASS frequencies use each satellite's FDMA channel
+fallback; a list: that priority).
+
+GPS/QZSS tracking modes other than P(Y) have their own inter-signal correction (ISC) in
+the CNAV message (IS-GPS-200 30.3.3.3.1.1, IS-GPS-705 20.3.3.3.1.2): where the navigation
+data carry a CNAV record of the satellite valid at the epoch, L1 C/A and L2C get
+``-T_GD + ISC`` and L5 becomes usable; elsewhere L1 C/A and L2C keep the LNAV T_GD
+formulas. L5 has no correction without ISC (its ISCs reach 10 ns = 3 m in real files), so
+a cell whose L5 candidate lacks one is treated as not tracked and the next candidate of
+the priority list is taken (counted: :meth:`Measurements.isc_counts`); only a user's
+explicit single code or pair, which has no next candidate, is used without ISC (ISC taken
+as 0, counted and warned: :attr:`Measurements.notes`). :attr:`Measurements.isc_applied`
+says per cell whether ISCs were applied. GLONASS frequencies use each satellite's FDMA channel
 ``k`` (observation header, else navigation data); a GLONASS satellite whose channel is
 unknown is dropped with a warning — a guessed channel would put a wrong ionospheric scale
 factor into the arithmetic.
@@ -23,32 +34,38 @@ import xarray as xr
 
 from kompas.errors import KompasError, KompasWarning
 from kompas.gnss.signals import frequency_hz
+from kompas.orbits.group_delay import isc_column, needs_isc
+from kompas.time import Time
 
 __all__ = ["Measurements", "select_measurements", "SINGLE_PRIORITY", "DUAL_PRIORITY"]
 
 #: Single-frequency code priority per system (band 1 of each system's default message:
 #: GPS/QZSS LNAV T_GD refers to L1 C/A, P(Y) and L1C alike; Galileo E1 C (pilot), X
-#: (data+pilot), B (data) share BGD; BDS B1I D1/D2 T_GD1).
+#: (data+pilot), B (data) share BGD; BDS B1I D1/D2 T_GD1). GPS/QZSS L5 (Q5 pilot, I5+Q5,
+#: I5 data) comes last and only where a CNAV ISC exists for the cell (module docstring).
 SINGLE_PRIORITY: dict[str, tuple[str, ...]] = {
-    "G": ("C1C", "C1W", "C1P", "C1X", "C1L", "C1S"),
+    "G": ("C1C", "C1W", "C1P", "C1X", "C1L", "C1S", "C5Q", "C5X", "C5I"),
     "R": ("C1C", "C1P"),
     "E": ("C1C", "C1X", "C1B"),
     "C": ("C2I", "C2X", "C2Q"),
-    "J": ("C1C", "C1X", "C1L", "C1S"),
+    "J": ("C1C", "C1X", "C1L", "C1S", "C5Q", "C5X", "C5I"),
     "I": ("C5A", "C5X"),
     "S": ("C1C",),
 }
 #: Dual-frequency pairs per system in order of preference: the clock's own pair first
 #: (GPS L1/L2 P(Y), Galileo I/NAV E1/E5b and F/NAV E1/E5a, BDS B1I/B3I), then the other
-#: tracking modes of the same bands, then other bands. GPS/QZSS L5 is left out: the LNAV
-#: message used by default defines no L5 group delay (CNAV's ISC_L5 would be needed).
+#: tracking modes of the same bands, then other bands. GPS/QZSS L1/L5 come after L1/L2 and
+#: only where the CNAV ISCs of both codes exist for the cell (the LNAV message used for
+#: the orbit and clock defines no L5 group delay; IS-GPS-705 20.3.3.3.1.2.2).
 DUAL_PRIORITY: dict[str, tuple[tuple[str, str], ...]] = {
-    "G": (("C1C", "C2W"), ("C1W", "C2W"), ("C1C", "C2L"), ("C1C", "C2X"), ("C1C", "C2S")),
+    "G": (("C1C", "C2W"), ("C1W", "C2W"), ("C1C", "C2L"), ("C1C", "C2X"), ("C1C", "C2S"),
+          ("C1C", "C5Q"), ("C1C", "C5X"), ("C1C", "C5I"), ("C1W", "C5Q"), ("C1W", "C5X")),
     "R": (("C1C", "C2C"), ("C1C", "C2P"), ("C1P", "C2P")),
     "E": (("C1C", "C5Q"), ("C1X", "C5X"), ("C1C", "C5X"), ("C1X", "C5Q"), ("C1C", "C7Q"),
           ("C1X", "C7X"), ("C1B", "C5I"), ("C1B", "C7I")),
     "C": (("C2I", "C6I"), ("C2X", "C6X"), ("C2Q", "C6Q"), ("C2I", "C7I"), ("C2X", "C7X")),
-    "J": (("C1C", "C2L"), ("C1C", "C2X"), ("C1X", "C2X")),
+    "J": (("C1C", "C2L"), ("C1C", "C2X"), ("C1X", "C2X"), ("C1C", "C5Q"), ("C1C", "C5X"),
+          ("C1C", "C5I")),
     "I": (("C5A", "C9A"), ("C5X", "C9X")),
     "S": (("C1C", "C5I"), ("C1C", "C5X")),
 }  # fmt: skip
@@ -80,6 +97,15 @@ class Measurements:
         Doppler and C/N0 on the first code's band, NaN when not observed.
     mode : str
         ``"single"`` or ``"iflc"``.
+    dropped : dict
+        System -> why it contributes nothing.
+    isc_applied : ndarray (T, S) of bool
+        Cells whose broadcast correction includes CNAV inter-signal corrections.
+    notes : list of str
+        Warnings for the user (an explicitly requested L5 code used without ISC).
+    isc_skipped : dict
+        System -> {code or pair: cells where it was observed but skipped for want of
+        CNAV ISCs, so that the next candidate (if any) was used}.
     """
 
     sv: np.ndarray
@@ -94,6 +120,34 @@ class Measurements:
     cn0_dbhz: np.ndarray
     mode: str
     dropped: dict[str, str] = field(default_factory=dict)
+    isc_applied: np.ndarray | None = None
+    notes: list[str] = field(default_factory=list)
+    isc_skipped: dict[str, dict[str, int]] = field(default_factory=dict)
+
+    def isc_counts(self) -> dict[str, dict[str, dict[str, int]]]:
+        """System -> {signal: {"with_isc": cells, "without_isc": cells}} for the GPS/QZSS
+        signals a CNAV ISC can correct (L1 C/A, L2C, L5), plus ``"skipped_no_isc"``
+        (cells where an L5 signal was observed and not used for want of ISC)."""
+        out: dict[str, dict[str, dict[str, int]]] = {}
+        ok = np.isfinite(self.pseudorange_m) & (self.signal >= 0)
+        applied = self.isc_applied if self.isc_applied is not None else np.zeros(ok.shape, bool)
+        for j, name in enumerate(self.signal_names):
+            for sys in ("G", "J"):
+                codes = name.split("+")
+                if not any(isc_column(sys, c) for c in codes):
+                    continue
+                cells = ok & (self.signal == j) & (self.system == sys)[None, :]
+                n = int(cells.sum())
+                if n:
+                    with_isc = int((cells & applied).sum())
+                    out.setdefault(sys, {})[name] = {
+                        "with_isc": with_isc, "without_isc": n - with_isc,
+                    }  # fmt: skip
+        for sys, skipped in self.isc_skipped.items():
+            for name, n in skipped.items():
+                entry = out.setdefault(sys, {}).setdefault(name, {"with_isc": 0, "without_isc": 0})
+                entry["skipped_no_isc"] = n
+        return out
 
     def signal_counts(self) -> dict[str, dict[str, int]]:
         """System → {signal: cells with a pseudorange on it}."""
@@ -176,6 +230,7 @@ def select_measurements(
     mode: str = "single",
     signals: dict | None = None,
     glonass_channels: dict[str, int] | None = None,
+    isc_lookup=None,
 ) -> Measurements:
     """Arrange the code observations of ``systems`` for positioning.
 
@@ -193,6 +248,10 @@ def select_measurements(
         :data:`DUAL_PRIORITY`.
     glonass_channels : dict, optional
         sv → FDMA channel k, merged over the observation header's channels.
+    isc_lookup : callable, optional
+        ``isc_lookup(sv (n,), t_ns (T, n)) -> {ISC column: (T, n) array} or None``, the
+        CNAV inter-signal corrections per cell (e.g. ``BroadcastSource.isc_s``); without
+        it no ISC exists and L5 candidates are skipped (module docstring).
 
     Raises
     ------
@@ -210,6 +269,9 @@ def select_measurements(
     parts: list[dict[str, np.ndarray]] = []
     codes: dict[str, tuple[str, ...]] = {}
     dropped: dict[str, str] = {}
+    notes: list[str] = []
+    skipped: dict[str, dict[str, int]] = {}
+    t_ns = Time.from_datetime64(obs["time"].values, obs.attrs.get("time_scale", "GPST")).ns
     for sys in systems:
         cols = np.flatnonzero(sys_of == sys)
         if cols.size == 0:
@@ -229,10 +291,15 @@ def select_measurements(
                 )
                 cols, sv_sys, k = cols[~unknown], sv_sys[~unknown], k[~unknown]
         cand = _candidates(sys, mode, signals.get(sys))
-        part = _choose(obs, sys, cols, sv_sys, k, cand, names)
+        isc = _isc_grid(isc_lookup, sys, cand, sv_sys, t_ns)
+        forced = signals.get(sys) is not None and len(cand) == 1
+        skipped[sys] = {}
+        part = _choose(obs, sys, cols, sv_sys, k, cand, names, (isc, forced, notes, skipped[sys]))
         if part is None:
             tried = ", ".join("+".join(c) for c in cand)
-            dropped[sys] = f"no pseudoranges on any of {tried}"
+            dropped[sys] = f"no pseudoranges on any of {tried}" + (
+                f" (without CNAV ISC: {', '.join(skipped[sys])} not usable)" if skipped[sys] else ""
+            )
             continue
         codes[sys] = part.pop("dominant")
         parts.append(part)
@@ -258,11 +325,58 @@ def select_measurements(
         cn0_dbhz=cat("cn0"),
         mode=mode,
         dropped=dropped,
+        isc_applied=cat("isc"),
+        notes=notes,
+        isc_skipped={k: v for k, v in skipped.items() if v},
     )
 
 
-def _choose(obs, sys, cols, sv_sys, k, candidates, names) -> dict | None:
-    """Per cell, the first candidate (code or pair) with observations; None if none."""
+def _isc_grid(isc_lookup, sys, candidates, sv_sys, t_ns) -> dict[str, np.ndarray] | None:
+    """(T, n) CNAV ISCs of the system's satellites when a candidate can use them."""
+    if isc_lookup is None or not any(isc_column(sys, c) for cand in candidates for c in cand):
+        return None
+    return isc_lookup(sv_sys[None, :], np.asarray(t_ns, np.int64)[:, None])
+
+
+def _isc_mask(sys, cand, isc, shape) -> np.ndarray | None:
+    """Cells where every ISC the candidate's codes use exists; None if it uses none."""
+    names = [isc_column(sys, c) for c in cand]
+    names = [n for n in names if n is not None]
+    if not names:
+        return None
+    if isc is None:
+        return np.zeros(shape, bool)
+    return np.logical_and.reduce([np.isfinite(isc[n]) for n in names])
+
+
+def _isc_rule(sys, cand, ok, free, isc_ctx, shape) -> tuple[np.ndarray, np.ndarray]:
+    """The cells a candidate may take under the ISC rule, and where its ISCs exist.
+
+    A candidate that needs ISCs (L5) skips cells without them, so that the next one in the
+    priority list is used there; an explicit single choice is used anyway. Both counted.
+    """
+    isc, forced, notes, skipped = isc_ctx
+    have = _isc_mask(sys, cand, isc, shape)
+    if have is None:
+        return ok, np.zeros(shape, bool)
+    if needs_isc(sys, cand):
+        missing = int((ok & free & ~have).sum())
+        label = "+".join(cand)
+        if missing and forced:
+            notes.append(
+                f"{sys}: {label} used without CNAV ISC on {missing} cells (no CNAV record "
+                "of the satellite valid then): -T_GD only, a bias of up to a few metres"
+            )
+        elif missing:
+            skipped[label] = skipped.get(label, 0) + missing
+        if not forced:
+            ok = ok & have
+    return ok, have
+
+
+def _choose(obs, sys, cols, sv_sys, k, candidates, names, isc_ctx) -> dict | None:
+    """Per cell, the first candidate (code or pair) with observations (and the ISCs it
+    needs, see :func:`_isc_rule`); None if none."""
     n_t, n = obs.sizes["time"], len(cols)
     p = np.full((n_t, n), np.nan)
     f1 = np.full((n_t, n), np.nan)
@@ -270,6 +384,7 @@ def _choose(obs, sys, cols, sv_sys, k, candidates, names) -> dict | None:
     dop = np.full((n_t, n), np.nan)
     cn0 = np.full((n_t, n), np.nan)
     sig = np.full((n_t, n), -1, np.int16)
+    isc_applied = np.zeros((n_t, n), bool)
     best, best_n = None, 0
     for cand in candidates:  # a loop over a handful of codes
         if not all(c in obs.data_vars for c in cand):
@@ -287,6 +402,7 @@ def _choose(obs, sys, cols, sv_sys, k, candidates, names) -> dict | None:
             g2 = np.full(n, np.nan)
             v = v1
             ok = np.isfinite(v1) & (v1 > 0)  # RINEX blanks/zeros never reach the arithmetic
+        ok, have = _isc_rule(sys, cand, ok, np.isnan(p), isc_ctx, (n_t, n))
         take = ok & np.isnan(p)
         if not take.any():
             continue
@@ -295,6 +411,7 @@ def _choose(obs, sys, cols, sv_sys, k, candidates, names) -> dict | None:
             names.append(label)
         p[take] = v[take]
         sig[take] = names.index(label)
+        isc_applied[take] = have[take]
         f1[take] = np.broadcast_to(g1, (n_t, n))[take]
         f2[take] = np.broadcast_to(g2, (n_t, n))[take]
         band = cand[0][1:]
@@ -306,7 +423,7 @@ def _choose(obs, sys, cols, sv_sys, k, candidates, names) -> dict | None:
         return None
     return {
         "sv": sv_sys, "system": np.full(n, sys), "p": p, "f1": f1, "f2": f2, "doppler": dop,
-        "cn0": cn0, "signal": sig, "dominant": tuple(best),
+        "cn0": cn0, "signal": sig, "dominant": tuple(best), "isc": isc_applied,
     }  # fmt: skip
 
 

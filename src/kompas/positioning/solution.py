@@ -82,6 +82,7 @@ def build_dataset(obs, prob, sol, exclusion, flagged, velocity, drift, run_warni
             "mode": prob.opts.mode,
             "codes": {k: list(v) for k, v in prob.meas.codes.items()},
             "signals": prob.meas.signal_counts(),
+            "isc": prob.meas.isc_counts(),
             "elmask_deg_nominal": prob.opts.elmask_deg,
             "epochs_mask_lowered": int((prob.elmask_rad < np.radians(prob.opts.elmask_deg)).sum()),
             "ionosphere": "none (iono-free)" if prob.opts.mode == "iflc" else prob.opts.iono,

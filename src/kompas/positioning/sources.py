@@ -41,6 +41,11 @@ class EphemerisSource:
         ``clock_s + relativity_s − gd``."""
         return np.zeros(len(sv))
 
+    def isc_s(self, sv: np.ndarray, t_ns: np.ndarray) -> dict[str, np.ndarray] | None:
+        """CNAV inter-signal corrections per (sv, t) (see
+        :func:`kompas.orbits.group_delay.cnav_isc_s`), None when the source has none."""
+        return None
+
     def sigma_m(self, st: SatelliteStates, sv: np.ndarray) -> np.ndarray:
         sys = np.asarray(sv).astype("U1")
         out = np.zeros(len(sv))
@@ -97,12 +102,20 @@ class BroadcastSource(EphemerisSource):
         # kompas.orbits.group_delay returns the term *added* to the clock; ours is subtracted
         return -self._added_group_delay_s(st, sv, signal)
 
+    def isc_s(self, sv, t_ns):
+        from kompas.orbits.group_delay import cnav_isc_s
+
+        return cnav_isc_s(self.nav, sv, t_ns)
+
     def _added_group_delay_s(self, st, sv, signal):
         """Per state, the broadcast group delay of its cell's code (or iono-free pair:
-        ``a1 g1 − a2 g2``, a_i the combination's coefficients). NaN where the message
-        defines none for that code is set to 0 (the code lists only hold defined ones)."""
+        ``a1 g1 − a2 g2``, a_i the combination's coefficients), with the CNAV ISCs of the
+        same satellite and time for GPS/QZSS. NaN where the message defines none for that
+        code is set to 0 (the code lists only hold defined ones; an L5 code without ISC
+        is there only at a user's explicit request, counted and warned by
+        :func:`~kompas.positioning.measurements.select_measurements`: it gets -T_GD,
+        i.e. the ISC taken as 0)."""
         from kompas.gnss.signals import frequency_hz
-        from kompas.orbits.group_delay import broadcast_group_delay_s
 
         sys = np.asarray(sv).astype("U1")
         out = np.zeros(len(sv))
@@ -110,17 +123,26 @@ class BroadcastSource(EphemerisSource):
             return out
         signal = np.asarray(signal)
         for s in np.unique(sys):
+            isc = None
+            if s in "GJ":
+                # ISC records are looked up at the reception second (cnav_isc_s rounds
+                # to it; select_measurements looks up at the reception epoch): the
+                # emission instant plus a typical flight time rounds to the same second
+                # for every whole-second epoch (flight times 64-130 ms)
+                t_rx_ns = st.time_ns[sys == s] + _TYPICAL_FLIGHT_NS
+                isc = self.isc_s(np.asarray(sv)[sys == s], t_rx_ns)
             for j in np.unique(signal[sys == s]):
                 if j < 0:
                     continue
                 m = (sys == s) & (signal == j)
                 sub = _take(st, m)
+                sub_isc = None if isc is None else {k: v[m[sys == s]] for k, v in isc.items()}
                 codes = self.signal_names[int(j)].split("+")
                 if len(codes) == 1:
-                    out[m] = np.nan_to_num(broadcast_group_delay_s(self.nav, sub, codes[0]))
+                    out[m] = np.nan_to_num(self._code_delay(sub, codes[0], sub_isc))
                     continue
-                g1 = broadcast_group_delay_s(self.nav, sub, codes[0])
-                g2 = broadcast_group_delay_s(self.nav, sub, codes[1])
+                g1 = self._code_delay(sub, codes[0], sub_isc)
+                g2 = self._code_delay(sub, codes[1], sub_isc)
                 # GLONASS FDMA: the k = 0 frequencies (its group delays are not modelled
                 # per channel; the IFB estimation takes the rest)
                 f1 = frequency_hz(sv[m][:1], codes[0], {sv[m][0]: 0})[0]
@@ -128,6 +150,16 @@ class BroadcastSource(EphemerisSource):
                 a1, a2 = f1**2 / (f1**2 - f2**2), f2**2 / (f1**2 - f2**2)
                 out[m] = np.nan_to_num(a1 * g1 - a2 * g2)
         return out
+
+    def _code_delay(self, sub, code, isc):
+        """One code's added group delay; an L5 code's missing ISC counts as 0 (-T_GD)."""
+        from kompas.orbits.group_delay import broadcast_group_delay_s, isc_column
+
+        name = isc_column(str(sub.sv[0])[0], code) if len(sub.sv) else None
+        if name is not None and code[1:2] == "5":
+            base = np.full(len(sub.sv), np.nan) if isc is None else isc[name]
+            isc = {**(isc or {}), name: np.nan_to_num(base)}
+        return broadcast_group_delay_s(self.nav, sub, code, isc=isc)
 
     def sigma_m(self, st, sv):
         base = super().sigma_m(st, sv)
@@ -194,6 +226,9 @@ class PreciseSource(EphemerisSource):
         return self.nav.nav if self.nav is not None else None
 
 
+#: GPS/QZSS MEO signal flight time to a ground receiver, 67-86 ms: the emission instant
+#: plus this is within 0.06 s of the reception instant (QZSS IGSO/GEO: 120-130 ms).
+_TYPICAL_FLIGHT_NS = 75_000_000
 #: How much later an OUTSIDE_FIT cell is selected again [s]: more than any flight time
 #: (GEO: 0.13 s) plus satellite clock offset (< 1 ms).
 _RECEPTION_LEAD_S = 0.2

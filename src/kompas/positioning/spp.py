@@ -243,8 +243,11 @@ def solve(
 
 def _measurements(obs, opts, src, channels, run_warnings):
     """The run's code observations, without systems the navigation data lack."""
-    meas = select_measurements(obs, opts.systems, opts.mode, opts.signals, channels)
+    meas = select_measurements(
+        obs, opts.systems, opts.mode, opts.signals, channels, isc_lookup=src.isc_s
+    )
     src.signal_names = meas.signal_names
+    run_warnings.extend(meas.notes)
     for sys, why in meas.dropped.items():
         if sys in opts.systems:
             run_warnings.append(f"system {sys} not used: {why}")
@@ -355,6 +358,7 @@ def _subset(meas: Measurements, keep: np.ndarray) -> Measurements:
         signal=meas.signal[:, keep],
         doppler_hz=meas.doppler_hz[:, keep],
         cn0_dbhz=meas.cn0_dbhz[:, keep],
+        isc_applied=None if meas.isc_applied is None else meas.isc_applied[:, keep],
     )
 
 
