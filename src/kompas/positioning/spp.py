@@ -234,6 +234,10 @@ def solve(
         if const_reason:
             run_warnings.append(const_reason)
     velocity, drift = _velocity(prob, sol, sat, sat_vel, dts_rate)
+    # the Dataset is built without the satellite terms and the ECEF lines of sight: free
+    # them before it is (peak memory of a run)
+    del sat, sat_vel, p_corr, dts_rate, sigma_eph, usable
+    sol.los = None
     offset, prob.ref_point = marker_offset_ecef_m(sol.state[:, :3], obs, eccentricity_enu_m)
     sol.state[:, :3] -= offset  # the antenna reference point → the marker
     return _assemble(
