@@ -13,7 +13,6 @@ import shutil
 from pathlib import Path
 
 import numpy as np
-import pandas as pd
 import pytest
 
 from kompas.batch import (
@@ -24,6 +23,7 @@ from kompas.batch import (
     pair_files,
     parse_kinds,
     read_manifest,
+    store,
 )
 from kompas.batch.naming import name_date, station_of
 from kompas.batch.network import write_network_tables
@@ -155,7 +155,7 @@ def test_task_bit_for_bit_equal_to_kompas_solve(network, tmp_path):
     task_dir = tmp_path / "out" / "tasks" / day.task_id
     assert (task_dir / "solution.pos").read_bytes() == single.read_bytes()
     sol = solve(read_obs(day.obs, systems="GREC"), read_nav(list(day.nav)), systems="GREC")
-    ep = pd.read_parquet(task_dir / "epochs.parquet")
+    ep = store.read_parquet(task_dir / "epochs.parquet")
     xyz = sol["position_ecef_m"].values
     assert np.array_equal(ep[["x_m", "y_m", "z_m"]].to_numpy(), xyz)
     assert record["kinds"]["solve"]["row"]["epochs_solved"] == sol.attrs["epochs_solved"]
@@ -196,7 +196,7 @@ def test_batch_fault_isolation_and_resume(network, other_day_nav, tmp_path, caps
     assert "binary content" in reasons["GARB"]
     assert "navigation files of another day" in reasons["KS02"]
     assert all("\n" not in r for r in reasons.values())
-    table = pd.read_parquet(out / "stations.parquet").set_index("station")
+    table = store.read_parquet(out / "stations.parquet").set_index("station")
     assert table.loc["GARB", "status"] == "failed" and table.loc["GARB", "reason"]
     # the truncated file is solved on its complete epochs, its reader warning kept
     cut = table.loc["CUTS"]
@@ -263,11 +263,11 @@ def test_real_station_days(data, tmp_path):
                for d in days]  # fmt: skip
     assert all(r["status"] == "ok" for r in records)
     write_network_tables(tmp_path, records, epochs=True)
-    table = pd.read_parquet(tmp_path / "stations.parquet").set_index("station")
+    table = store.read_parquet(tmp_path / "stations.parquet").set_index("station")
     # single-frequency SPP with broadcast models: metres (data README peers: ~1 m H, ~3 m V)
     assert table.loc["NIST", "solve_rms_horizontal_m"] < 5.0
     assert table.loc["TLSE", "solve_epochs_solved"] == 10
-    epochs = pd.read_parquet(tmp_path / "epochs.parquet")
+    epochs = store.read_parquet(tmp_path / "epochs.parquet")
     assert set(epochs["station"]) == {"NIST", "TLSE"} and len(epochs) == 20
 
 

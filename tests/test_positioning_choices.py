@@ -248,3 +248,16 @@ def _problem_for(obs, nav):
     src = spp.as_source(nav, opts.rule)
     meas, t_rx = spp._measurements(obs, opts, src, {}, [])
     return spp._Problem(meas, t_rx, opts)
+
+
+def test_satellite_states_in_blocks_of_cells_are_the_same(short, monkeypatch):
+    """The satellite states are evaluated in blocks of cells (memory bound): any block
+    size gives the same solution bit for bit (each cell's state depends on it alone)."""
+    import kompas.positioning.spp as spp
+
+    obs, nav = short
+    whole = _solve(obs, nav, "GREC")
+    monkeypatch.setattr(spp, "_STATE_CELLS", 37)
+    cut = _solve(obs, nav, "GREC")
+    np.testing.assert_array_equal(cut["position_ecef_m"].values, whole["position_ecef_m"].values)
+    np.testing.assert_array_equal(cut["exclusion"].values, whole["exclusion"].values)

@@ -51,7 +51,7 @@ def epochs_table(out_dir: str | Path, records: Sequence[dict]) -> pd.DataFrame:
         if entry.get("status") != "ok":
             continue
         p = Path(out_dir) / store.TASKS_DIR / r["task"] / "epochs.parquet"
-        df = pd.read_parquet(p)
+        df = store.read_parquet(p)
         df.insert(0, "station", r["station_day"].get("station"))
         df.insert(0, "task", r["task"])
         parts.append(df)

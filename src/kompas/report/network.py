@@ -20,6 +20,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from kompas.batch import store
 from kompas.report.page import (
     CSS,
     SYSTEM_COLOURS,
@@ -119,7 +120,7 @@ def _apply_sinex(df: pd.DataFrame, out_dir: Path, sinex: str) -> list[str]:
         except KeyError:
             notes.append(f"{r['station']} is not in {Path(sinex).name}")
             continue
-        for k, v in rms_from_epochs(pd.read_parquet(p), xyz).items():
+        for k, v in rms_from_epochs(store.read_parquet(p), xyz).items():
             df.loc[i, k] = v
     return notes
 
@@ -320,7 +321,7 @@ def network_report(
     from kompas.batch.store import write_text
 
     out = Path(out_dir)
-    df = pd.read_parquet(out / "stations.parquet")
+    df = store.read_parquet(out / "stations.parquet")
     if df.empty:
         raise FileNotFoundError(f"{out / 'stations.parquet'} holds no station-day")
     notes = _apply_sinex(df, out, truth_sinex) if truth_sinex else []
