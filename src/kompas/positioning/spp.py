@@ -85,6 +85,11 @@ class _Problem:
         self.omega = omega_e_for(meas.system)[self.col]
         self.efact = np.array([CODE_ERROR_FACTOR.get(s, 1.0) for s in meas.system])[self.col]
         self.frequency_hz = self.cells(meas.frequency_hz)
+        self.frequency2_hz = self.cells(meas.frequency2_hz)
+        self.doppler_hz = self.cells(meas.doppler_hz)
+        self.cn0_dbhz = self.cells(meas.cn0_dbhz)
+        # the solver reads these per cell only: drop the (time, sv) copies (10 MB a day)
+        meas.frequency_hz = meas.frequency2_hz = meas.doppler_hz = meas.cn0_dbhz = None
         self.is_bds = (meas.system == "C")[self.col]
         self.iono_cache = np.full(self.col.shape, np.nan)
         self.iono_at = np.full((len(t_rx), 3), np.inf)
@@ -319,7 +324,7 @@ def _remove_receiver_pcc(prob, sol, p_corr, obs, antex, resolve, usable):
     sig = prob.cells(prob.meas.signal)
     corr, notes = receiver_pcc_m(
         rx, prob.meas.system[prob.col], prob.meas.signal_names, sig, sol.elevation,
-        sol.azimuth, prob.frequency_hz, prob.cells(prob.meas.frequency2_hz),
+        sol.azimuth, prob.frequency_hz, prob.frequency2_hz,
     )  # fmt: skip
     prob.antenna = f"{rx.antenna.antenna_type} {rx.antenna.radome} (PCO+PCV from ANTEX)" + (
         f"; {', '.join(notes)}" if notes else ""
@@ -641,7 +646,7 @@ def _weights(prob, el, iono, tropo, sigma_eph, near_surface, rows) -> np.ndarray
         return np.full(el.shape, 1.0 / (a * 3.0 if opts.mode == "iflc" else a) ** 2)
     var = fact**2 * (a**2 + b**2 / sin_el**2)
     if opts.cn0_weighting:
-        cn0 = prob.cells(prob.meas.cn0_dbhz)[rows]
+        cn0 = prob.cn0_dbhz[rows]
         scale = np.where(np.isfinite(cn0), 10.0 ** (np.clip(45.0 - cn0, 0, None) / 10.0), 1.0)
         var = var * scale
     var = var + (opts.iono_model_error * iono) ** 2
@@ -652,15 +657,14 @@ def _weights(prob, el, iono, tropo, sigma_eph, near_surface, rows) -> np.ndarray
 
 def _velocity(prob, sol, sat, sat_vel, dts_rate):
     """Receiver velocity and clock drift from Doppler (one drift for all systems)."""
-    meas = prob.meas
     n_t = sat.shape[0]
     vel = np.full((n_t, 3), np.nan)
     drift = np.full(n_t, np.nan)
-    dop = meas.doppler_hz
+    dop = prob.doppler_hz
     if not np.isfinite(dop).any():
         return vel, drift
     lam = _C / prob.frequency_hz
-    rr_obs = -lam * prob.cells(dop)  # RINEX Doppler: positive when approaching
+    rr_obs = -lam * dop  # RINEX Doppler: positive when approaching
     e = sol.los
     use = sol.used & np.isfinite(rr_obs) & np.isfinite(sat_vel).all(axis=-1)
     rhs = (
