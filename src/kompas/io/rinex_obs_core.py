@@ -151,6 +151,10 @@ def _var_order(tables: list[dict[str, list[str]]], systems: list[str]) -> list[s
     return order
 
 
+#: Records parsed together by :func:`fill_observations` (each record is parsed on its own).
+_RECORDS_PER_STEP = 16_384
+
+
 def fill_observations(
     buf: np.ndarray,
     starts: np.ndarray,
@@ -188,7 +192,11 @@ def fill_observations(
     key = body.rec_seg.astype(np.int64) * 256 + body.rec_sys
     order = np.argsort(key, kind="stable")
     bounds = np.flatnonzero(np.diff(key[order])) + 1
-    for grp in np.split(order, bounds):
+    # every group is parsed in steps of at most _RECORDS_PER_STEP records: the text blocks
+    # and parsed fields of a step are its only temporaries (a few MB, not ~30 MB a day)
+    steps = [g[a : a + _RECORDS_PER_STEP] for g in np.split(order, bounds)
+             for a in range(0, g.size, _RECORDS_PER_STEP)]  # fmt: skip
+    for grp in steps:
         seg, sys_code = divmod(int(key[grp[0]]), 256)
         sys_char = chr(sys_code)
         table = body.tables[seg].get(sys_char, [])
