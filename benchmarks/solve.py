@@ -133,6 +133,16 @@ def _command(obs: Path, nav: Path, systems: str, out: Path, repeat: int, env: di
     return _timed(cmd + ["-o", str(out)], repeat, env)
 
 
+def _cpu_model() -> str:
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return "unknown CPU"
+
+
 def _load() -> str:
     try:
         return Path("/proc/loadavg").read_text().split()[0]
@@ -200,7 +210,8 @@ def main() -> int:
                 f"{label}: wall {t_rtk:.2f} s (best of {args.repeat}), peak RSS {rss:.0f} MB, "
                 f"{solved} epochs; kompas/peer = {b['total_s'] / t_rtk:.2f}"
             )
-        print(f"load average at the end: {_load()} ({os.cpu_count()} cores)")
+        cpu = f"{_cpu_model()}, {os.cpu_count()} cores"
+        print(f"machine: {cpu}; load average at the end: {_load()}")
     return 0
 
 
