@@ -63,12 +63,14 @@ for _ in range({repeat}):
     write_solution(sol, {out!r}, "pos-xyz", source={obs!r})
     t_end = time.perf_counter()
     runs.append(dict(total_s=t_end - t, obs_s=t_obs - t, nav_s=t_nav - t_obs,
-                     solve_s=t_sol - t_nav, write_s=t_end - t_sol))
+                     solve_s=t_sol - t_nav, write_s=t_end - t_sol,
+                     maxrss_mb=resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024))
     if len(runs) < {repeat}:  # one run's data alive at a time, as in one command
         del obs, nav, sol
 best = min(runs, key=lambda r: r["total_s"])
 acc = accuracy_summary(sol, {truth!r})
 print(json.dumps(dict(best=best, first_total_s=runs[0]["total_s"], import_s=t_import,
+    first_maxrss_mb=runs[0]["maxrss_mb"],
     maxrss_mb=resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
     epochs=sol.attrs["epochs"], solved=sol.attrs["epochs_solved"], accuracy=acc)))
 """
@@ -189,7 +191,8 @@ def main() -> int:
         )
         print(
             f"  obs {b['obs_s']:.2f} s, nav {b['nav_s']:.2f} s, solve {b['solve_s']:.2f} s, "
-            f"write {b['write_s']:.2f} s; peak RSS {r['maxrss_mb']:.0f} MB"
+            f"write {b['write_s']:.2f} s; peak RSS {r['first_maxrss_mb']:.0f} MB after one run "
+            f"({r['maxrss_mb']:.0f} MB after {args.repeat}: the heap of earlier runs)"
         )
         t_cmd, rss_cmd = _command(obs, nav, args.systems, tmp / "cmd.pos", args.repeat, env)
         print(
