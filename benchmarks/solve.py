@@ -27,6 +27,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from read_obs import cpu_model  # (the benchmarks run as scripts from this folder)
+
 REPO = Path(__file__).resolve().parents[1]
 OBS = "nist-2023-001/NIST00USA_R_20230010000_01D_30S_MO.crx.gz"
 NAV = "nist-2023-001/BRDC00IGS_R_20230010000_01D_MN.rnx.gz"
@@ -135,16 +137,6 @@ def _command(obs: Path, nav: Path, systems: str, out: Path, repeat: int, env: di
     return _timed(cmd + ["-o", str(out)], repeat, env)
 
 
-def _cpu_model() -> str:
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return "unknown CPU"
-
-
 def _load() -> str:
     try:
         return Path("/proc/loadavg").read_text().split()[0]
@@ -213,7 +205,7 @@ def main() -> int:
                 f"{label}: wall {t_rtk:.2f} s (best of {args.repeat}), peak RSS {rss:.0f} MB, "
                 f"{solved} epochs; kompas/peer = {b['total_s'] / t_rtk:.2f}"
             )
-        cpu = f"{_cpu_model()}, {os.cpu_count()} cores"
+        cpu = f"{cpu_model()}, {os.cpu_count()} cores"
         print(f"machine: {cpu}; load average at the end: {_load()}")
     return 0
 
